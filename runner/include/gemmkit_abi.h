@@ -1,0 +1,38 @@
+// The C ABI between a generated kernel (generated/<name>.cu) and the runner (runner/*.cu).
+// A generated file implements the four gk_* functions; the runner links against exactly one.
+#pragma once
+#include <cuda_runtime.h>
+#include <cstddef>
+#include <cstdint>
+
+enum GkDType : int { GK_BF16 = 0, GK_FP16 = 1, GK_FP32 = 2, GK_E4M3 = 3, GK_E5M2 = 4 };
+
+struct GkKernelInfo {
+  const char* name;
+  const char* target;  // "sm_90a" or "sm_100a"
+  GkDType a, b, out;   // operand and output dtypes the kernel was built for
+  int tile_m, tile_n, tile_k;
+  int cluster_m, cluster_n;
+  int stages;
+  int threads;
+  int smem_bytes;
+  int split_k;
+};
+
+// D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
+struct GkGemmArgs {
+  int m, n, k;
+  const void* a; int64_t lda;  // elements between consecutive rows of A (>= k)
+  const void* b; int64_t ldb;  // elements between consecutive rows of B (>= k)
+  void* d; int64_t ldd;        // elements between consecutive rows of D (>= n)
+  GkDType a_type, b_type, d_type;  // what the caller holds; must equal the kernel's
+  void* workspace; size_t workspace_bytes;  // scratch of at least gk_workspace_bytes(args)
+};
+
+extern "C" const GkKernelInfo* gk_kernel_info();
+// nullptr when the arguments are acceptable, else a message that names the broken rule.
+// Touches no memory and launches nothing.
+extern "C" const char* gk_check(const GkGemmArgs* args);
+extern "C" size_t gk_workspace_bytes(const GkGemmArgs* args);
+// Runs gk_check first; on refusal returns cudaErrorInvalidValue and launches nothing.
+extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream);

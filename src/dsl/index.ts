@@ -1,0 +1,54 @@
+/**
+ * Public entry point of the DSL: `defineKernel` and the builders users compose a kernel from.
+ */
+import type { DType } from "./facts.js";
+import type { CheckKernel, CheckGemmDTypes } from "./check.js";
+import type {
+  GemmOp,
+  KernelConfig,
+  KernelSpec,
+  PersistentScheduler,
+  StoreEpilogue,
+} from "./types.js";
+
+export type { DType } from "./facts.js";
+export type * from "./types.js";
+
+/**
+ * Declares a kernel. Illegal discrete choices (tile shape, dtypes, cluster width, ...) are type
+ * errors at the offending property, worded like the rule they break (see check.ts).
+ */
+export function defineKernel<const T extends KernelConfig>(config: T & CheckKernel<T>): KernelSpec {
+  const c: KernelConfig = config;
+  return {
+    name: c.name,
+    target: c.target,
+    op: c.op,
+    tiler: { mma: [...c.tiler.mma], cluster: c.tiler.cluster ? [...c.tiler.cluster] : [1, 1] },
+    stages: c.stages,
+    scheduler: c.scheduler,
+    epilogue: c.epilogue,
+    problems: c.problems.map((p) => ({ m: p.m, n: p.n, k: p.k })),
+  };
+}
+
+/** Dense GEMM D = A·Bᵀ with A: M×K and B: N×K, both K-major; fp32 accumulation. */
+export function gemm<const A extends DType, const B extends DType, const Out extends DType>(
+  dtypes: { readonly a: A; readonly b: B; readonly out: Out } & CheckGemmDTypes<A, B, Out>,
+): GemmOp<A, B, Out> {
+  return { kind: "gemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" };
+}
+
+/** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */
+export function persistent<const R extends "m" | "n", const S extends number, const K extends number = 1>(options: {
+  readonly raster: R;
+  readonly swizzle: S;
+  readonly splitK?: K;
+}): PersistentScheduler & { readonly raster: R; readonly swizzle: S; readonly splitK: K } {
+  return { kind: "persistent", raster: options.raster, swizzle: options.swizzle, splitK: (options.splitK ?? 1) as K };
+}
+
+/** Store the accumulator converted once to the output dtype. */
+export function store(): StoreEpilogue {
+  return { kind: "store" };
+}
