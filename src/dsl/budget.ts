@@ -19,6 +19,7 @@ export interface Sm90Budget {
   readonly epilogueChunkColumns: number;
   /** Per consumer warpgroup: two 64-row chunk buffers, so a TMA store can drain while the next fills. */
   readonly epilogueBytes: number;
+  /** full[stages] + empty[stages] mbarriers, then one split-K "last split" flag per consumer warpgroup. */
   readonly barrierBytes: number;
   /** Slack to round the dynamic shared-memory base up to the 1024-byte swizzle alignment. */
   readonly alignmentSlackBytes: number;
@@ -48,8 +49,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const consumerWarpgroups = Math.max(1, Math.floor(tileM / SM90.wgmmaM.value));
   const epilogueChunkColumns = swizzle / outBytes;
   const epilogueBytes = consumerWarpgroups * 2 * SM90.wgmmaM.value * swizzle;
-  // full[stages] + empty[stages] mbarriers of 8 bytes, kept in their own 1024-byte-aligned block.
-  const barrierBytes = alignUp(2 * spec.stages * 8, 8);
+  const barrierBytes = alignUp(2 * spec.stages * 8 + 4 * consumerWarpgroups, 16);
   const aBytesPerStage = tileM * tileK * inBytes;
   const bBytesPerStage = tileN * tileK * inBytes;
   const alignmentSlackBytes = SM90.smemAlignBytes.value;

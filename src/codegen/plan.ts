@@ -1,0 +1,113 @@
+/**
+ * plan: ValidKernel -> KernelPlan. Decides the shared-memory layout, warp roles, register split,
+ * TMA boxes and multicast, the MMA atom and the tile schedule. The result is plain data that the
+ * templates print; nothing downstream computes any of it again.
+ */
+import type { Sm90Budget } from "../dsl/budget.js";
+import type { Sm90OperandDType } from "../dsl/facts.js";
+import type { KernelSpec, Target } from "../dsl/types.js";
+import { cudaType, type CudaType } from "./cudaTypes.js";
+import { sm90MmaAtom, type Sm90MmaAtom } from "./sm90/atom.js";
+
+export const GENERATOR_VERSION = "gemmkit 0.1.0";
+
+export interface PlanInput {
+  readonly spec: KernelSpec;
+  readonly budget: Sm90Budget;
+  /** The kernel file, relative to the project root, for the header comment and manifest. */
+  readonly source: string;
+}
+
+export interface KernelPlan {
+  readonly generator: string;
+  readonly source: string;
+  readonly name: string;
+  readonly target: Target;
+  readonly template: "sm90/gemm.cu.hbs";
+  readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
+  readonly tile: { readonly m: number; readonly n: number; readonly k: number };
+  readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
+  readonly stages: number;
+  readonly threads: number;
+  readonly consumerWarpgroups: number;
+  readonly registers: { readonly producer: number; readonly consumer: number };
+  readonly smem: {
+    readonly kPerSwizzleAtom: number;
+    readonly swizzleAtomsPerStage: number;
+    readonly aBytesPerStage: number;
+    readonly bBytesPerStage: number;
+    readonly aOffset: number;
+    readonly bOffset: number;
+    readonly epilogueOffset: number;
+    readonly barrierOffset: number;
+    readonly splitFlagOffset: number;
+    readonly alignmentSlackBytes: number;
+    readonly totalBytes: number;
+  };
+  readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
+  readonly mma: Sm90MmaAtom;
+  readonly epilogue: { readonly kind: "store"; readonly chunkColumns: number };
+  readonly scheduler: {
+    readonly swizzle: number;
+    readonly rasterAlongN: boolean;
+    readonly splitK: number;
+    readonly splitKEnabled: boolean;
+    readonly description: string;
+  };
+  readonly problems: KernelSpec["problems"];
+}
+
+export function plan(input: PlanInput): KernelPlan {
+  const { spec, budget } = input;
+  if (spec.target !== "sm_90a") throw new Error(`plan: target ${spec.target} has no backend yet (the validator should have refused it)`);
+  const [tileM, tileN, tileK] = spec.tiler.mma;
+  const [clusterM, clusterN] = spec.tiler.cluster;
+  const aOffset = 0;
+  const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
+  const epilogueOffset = bOffset + spec.stages * budget.bBytesPerStage;
+  const barrierOffset = epilogueOffset + budget.epilogueBytes;
+  const splitFlagOffset = barrierOffset + 2 * spec.stages * 8;
+  const { raster, swizzle, splitK } = spec.scheduler;
+  const order =
+    raster === "n"
+      ? `bands of ${swizzle} cluster row(s) of M-blocks; inside a band down the rows, then along N`
+      : `bands of ${swizzle} cluster column(s) of N-blocks; inside a band along the columns, then down M`;
+  return {
+    generator: GENERATOR_VERSION,
+    source: input.source,
+    name: spec.name,
+    target: spec.target,
+    template: "sm90/gemm.cu.hbs",
+    types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
+    tile: { m: tileM, n: tileN, k: tileK },
+    cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
+    stages: spec.stages,
+    threads: budget.threads,
+    consumerWarpgroups: budget.consumerWarpgroups,
+    registers: { producer: budget.producerRegisters, consumer: budget.consumerRegisters },
+    smem: {
+      kPerSwizzleAtom: budget.kPerSwizzleAtom,
+      swizzleAtomsPerStage: budget.swizzleAtomsPerStage,
+      aBytesPerStage: budget.aBytesPerStage,
+      bBytesPerStage: budget.bBytesPerStage,
+      aOffset,
+      bOffset,
+      epilogueOffset,
+      barrierOffset,
+      splitFlagOffset,
+      alignmentSlackBytes: budget.alignmentSlackBytes,
+      totalBytes: budget.smemBytes,
+    },
+    tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
+    mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
+    epilogue: { kind: "store", chunkColumns: budget.epilogueChunkColumns },
+    scheduler: {
+      swizzle,
+      rasterAlongN: raster === "n",
+      splitK,
+      splitKEnabled: splitK > 1,
+      description: splitK > 1 ? `${order}; K split ${splitK} ways, reduced in fp32 by the last split` : order,
+    },
+    problems: spec.problems,
+  };
+}
