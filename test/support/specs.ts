@@ -1,0 +1,30 @@
+// Builders for plain KernelSpecs in tests (bypassing the type-level checks on purpose).
+import type { DType } from "../../src/dsl/facts.js";
+import type { KernelSpec } from "../../src/dsl/types.js";
+
+export interface SpecOptions {
+  name?: string;
+  a?: DType;
+  b?: DType;
+  out?: DType;
+  tile?: [number, number, number];
+  cluster?: [number, number];
+  stages?: number;
+  raster?: "m" | "n";
+  swizzle?: number;
+  splitK?: number;
+}
+
+export function sm90Spec(o: SpecOptions = {}): KernelSpec {
+  const a = o.a ?? "bf16";
+  return {
+    name: o.name ?? "test_kernel",
+    target: "sm_90a",
+    op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
+    tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
+    stages: o.stages ?? 4,
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1 },
+    epilogue: { kind: "store" },
+    problems: [{ m: 256, n: 256, k: 256 }],
+  };
+}
