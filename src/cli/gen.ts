@@ -135,12 +135,12 @@ async function main(): Promise<number> {
       }
       seen.set(spec.name, source);
       const kernelPlan = plan({ spec, budget: result.kernel.budget, source });
-      const file = `${opts.outDir}/${spec.name}.cu`;
+      const outFile = `${opts.outDir}/${spec.name}.cu`;
       outputs.set(join(outDir, `${spec.name}.cu`), emit(kernelPlan));
       entries.push({
         name: spec.name,
         target: spec.target,
-        file,
+        file: outFile,
         source,
         problems: spec.problems.map((p) => ({ m: p.m, n: p.n, k: p.k })),
         summary: {

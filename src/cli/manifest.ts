@@ -1,0 +1,133 @@
+/**
+ * The shape of generated/manifest.json (written by `npm run gen`, read by `npm run bench`), with a
+ * small runtime check so a stale or hand-edited manifest fails with a clear message.
+ */
+import { existsSync, readFileSync } from "node:fs";
+
+export type ManifestTarget = "sm_90a" | "sm_100a";
+export const MANIFEST_TARGETS: readonly ManifestTarget[] = ["sm_90a", "sm_100a"];
+
+export interface Problem {
+  m: number;
+  n: number;
+  k: number;
+}
+
+export interface KernelSummary {
+  tile: [number, number, number];
+  cluster: [number, number];
+  stages: number;
+  threads: number;
+  smemBytes: number;
+}
+
+export interface ManifestKernel {
+  name: string;
+  target: ManifestTarget;
+  /** Repository-relative path of the generated TU, "generated/<name>.cu". */
+  file: string;
+  /** Repository-relative path of the DSL source, "kernels/<x>.ts". */
+  source: string;
+  problems: Problem[];
+  summary: KernelSummary;
+}
+
+export interface Manifest {
+  generator: string;
+  kernels: ManifestKernel[];
+}
+
+export class ManifestError extends Error {
+  override name = "ManifestError";
+}
+
+export const MANIFEST_PATH = "generated/manifest.json";
+
+/** "MxNxK" (also "M,N,K") → Problem; throws on anything else. */
+export function parseShape(text: string): Problem {
+  const m = /^\s*(\d+)\s*[xX,]\s*(\d+)\s*[xX,]\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new ManifestError(`bad shape '${text}': expected MxNxK, e.g. 4096x4096x4096`);
+  const [m_, n_, k_] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (m_ <= 0 || n_ <= 0 || k_ <= 0) throw new ManifestError(`bad shape '${text}': every dimension must be positive`);
+  return { m: m_, n: n_, k: k_ };
+}
+
+export function formatShape(p: Problem): string {
+  return `${p.m}x${p.n}x${p.k}`;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPosInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v > 0;
+const isNonNegInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+function intTuple(v: unknown, len: number, where: string): number[] {
+  if (!Array.isArray(v) || v.length !== len || !v.every(isPosInt)) {
+    throw new ManifestError(`${where}: expected an array of ${len} positive integers, got ${JSON.stringify(v)}`);
+  }
+  return v as number[];
+}
+
+/** Validates a parsed manifest; `where` names the file in messages. */
+export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest {
+  if (!isObj(data)) throw new ManifestError(`${where}: expected a JSON object`);
+  if (typeof data.generator !== "string") throw new ManifestError(`${where}: "generator" must be a string`);
+  if (!Array.isArray(data.kernels)) throw new ManifestError(`${where}: "kernels" must be an array`);
+  const seen = new Set<string>();
+  const kernels = data.kernels.map((k: unknown, i: number): ManifestKernel => {
+    const at = `${where}: kernels[${i}]`;
+    if (!isObj(k)) throw new ManifestError(`${at}: expected an object`);
+    const { name, target, file, source, problems, summary } = k;
+    if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name)) {
+      throw new ManifestError(`${at}: "name" must be a non-empty string of [A-Za-z0-9_.-], got ${JSON.stringify(name)}`);
+    }
+    if (seen.has(name)) throw new ManifestError(`${at}: duplicate kernel name '${name}'`);
+    seen.add(name);
+    const atN = `${where}: kernel '${name}'`;
+    if (!MANIFEST_TARGETS.includes(target as ManifestTarget)) {
+      throw new ManifestError(`${atN}: "target" must be one of ${MANIFEST_TARGETS.join(", ")}, got ${JSON.stringify(target)}`);
+    }
+    if (typeof file !== "string" || !file.endsWith(".cu")) throw new ManifestError(`${atN}: "file" must be a path to a .cu file`);
+    if (typeof source !== "string") throw new ManifestError(`${atN}: "source" must be a string`);
+    if (!Array.isArray(problems)) throw new ManifestError(`${atN}: "problems" must be an array`);
+    const probs = problems.map((p: unknown, j: number): Problem => {
+      if (!isObj(p) || !isPosInt(p.m) || !isPosInt(p.n) || !isPosInt(p.k)) {
+        throw new ManifestError(`${atN}: problems[${j}] must be {m, n, k} of positive integers, got ${JSON.stringify(p)}`);
+      }
+      return { m: p.m, n: p.n, k: p.k };
+    });
+    if (!isObj(summary)) throw new ManifestError(`${atN}: "summary" must be an object`);
+    const tile = intTuple(summary.tile, 3, `${atN}: summary.tile`);
+    const cluster = intTuple(summary.cluster, 2, `${atN}: summary.cluster`);
+    for (const f of ["stages", "threads"] as const) {
+      if (!isPosInt(summary[f])) throw new ManifestError(`${atN}: summary.${f} must be a positive integer`);
+    }
+    if (!isNonNegInt(summary.smemBytes)) throw new ManifestError(`${atN}: summary.smemBytes must be a non-negative integer`);
+    return {
+      name,
+      target: target as ManifestTarget,
+      file,
+      source,
+      problems: probs,
+      summary: {
+        tile: tile as [number, number, number],
+        cluster: cluster as [number, number],
+        stages: summary.stages as number,
+        threads: summary.threads as number,
+        smemBytes: summary.smemBytes as number,
+      },
+    };
+  });
+  return { generator: data.generator, kernels };
+}
+
+/** Reads and validates the manifest at `path` (absolute, or relative to the current directory). */
+export function readManifest(path: string, shownAs = MANIFEST_PATH): Manifest {
+  if (!existsSync(path)) throw new ManifestError(`${shownAs} not found: run \`npm run gen\` first`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new ManifestError(`${shownAs} is not valid JSON (${(e as Error).message}): run \`npm run gen\` again`);
+  }
+  return validateManifest(data, shownAs);
+}

@@ -1,0 +1,264 @@
+/**
+ * The runner's result JSON (what `build/bin/<name> --json <path>` writes), its normalisation, and
+ * pure functions that render bench tables as strings (colour only where asked, so tests can strip it).
+ */
+import chalk, { Chalk, type ChalkInstance } from "chalk";
+
+export type ResultStatus = "pass" | "fail" | "refused" | "error";
+const STATUSES: readonly ResultStatus[] = ["pass", "fail", "refused", "error"];
+
+export interface BaselineResult {
+  name: string;
+  us: number | null;
+  tflops: number | null;
+  rel_err: number | null;
+}
+
+/** One problem's result as the runner reports it. Numbers the runner could not measure are null. */
+export interface RunnerResult {
+  m: number;
+  n: number;
+  k: number;
+  status: ResultStatus;
+  message: string | null;
+  /** Median time in microseconds. */
+  us: number | null;
+  tflops: number | null;
+  rel_err: number | null;
+  max_err: number | null;
+  tolerance: number | null;
+  /** Output elements the kernel left unwritten (sentinel check). */
+  unwritten: number | null;
+  baseline: BaselineResult | null;
+  /** baseline.us / us: above 1 means faster than the baseline. */
+  ratio: number | null;
+}
+
+export interface RunnerReport {
+  kernel: string;
+  target: string;
+  gpu: string;
+  sm_count: number | null;
+  cc: unknown;
+  date: string;
+  reps: number | null;
+  results: RunnerResult[];
+}
+
+/** A row of the combined bench results: a runner result and the kernel it belongs to. */
+export interface BenchRow extends RunnerResult {
+  kernel: string;
+  target: string;
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Normalises one result, filling what can be derived (tflops, ratio). Throws on a malformed entry. */
+export function normalizeResult(v: unknown): RunnerResult {
+  if (!isObj(v)) throw new Error(`result entry is not an object: ${JSON.stringify(v)}`);
+  const m = num(v.m), n = num(v.n), k = num(v.k);
+  if (m === null || n === null || k === null) throw new Error(`result entry lacks m/n/k: ${JSON.stringify(v)}`);
+  const status = (typeof v.status === "string" ? v.status.toLowerCase() : "") as ResultStatus;
+  const us = num(v.us);
+  const flops = 2 * m * n * k;
+  const tflops = num(v.tflops) ?? (us !== null && us > 0 ? flops / (us * 1e6) : null);
+  let baseline: BaselineResult | null = null;
+  if (isObj(v.baseline)) {
+    const bus = num(v.baseline.us);
+    baseline = {
+      name: str(v.baseline.name) ?? "baseline",
+      us: bus,
+      tflops: num(v.baseline.tflops) ?? (bus !== null && bus > 0 ? flops / (bus * 1e6) : null),
+      rel_err: num(v.baseline.rel_err),
+    };
+  }
+  const ratio = num(v.ratio) ?? (baseline?.us != null && us !== null && us > 0 ? baseline.us / us : null);
+  return {
+    m,
+    n,
+    k,
+    status: STATUSES.includes(status) ? status : "error",
+    message: STATUSES.includes(status) ? str(v.message) : `unknown status ${JSON.stringify(v.status)}${str(v.message) ? `: ${str(v.message)}` : ""}`,
+    us,
+    tflops,
+    rel_err: num(v.rel_err),
+    max_err: num(v.max_err),
+    tolerance: num(v.tolerance),
+    unwritten: num(v.unwritten),
+    baseline,
+    ratio,
+  };
+}
+
+/** Validates the runner's JSON file contents. */
+export function parseRunnerReport(text: string): RunnerReport {
+  const v: unknown = JSON.parse(text);
+  if (!isObj(v) || !Array.isArray(v.results)) throw new Error("runner JSON has no \"results\" array");
+  return {
+    kernel: str(v.kernel) ?? "",
+    target: str(v.target) ?? "",
+    gpu: str(v.gpu) ?? "",
+    sm_count: num(v.sm_count),
+    cc: v.cc,
+    date: str(v.date) ?? "",
+    reps: num(v.reps),
+    results: v.results.map(normalizeResult),
+  };
+}
+
+/** A row standing for a problem that produced no runner result (the binary crashed, timed out, ...). */
+export function errorRow(kernel: string, target: string, p: { m: number; n: number; k: number }, message: string): BenchRow {
+  return {
+    kernel,
+    target,
+    m: p.m,
+    n: p.n,
+    k: p.k,
+    status: "error",
+    message,
+    us: null,
+    tflops: null,
+    rel_err: null,
+    max_err: null,
+    tolerance: null,
+    unwritten: null,
+    baseline: null,
+    ratio: null,
+  };
+}
+
+export function isFailure(row: { status: ResultStatus }): boolean {
+  return row.status === "fail" || row.status === "error";
+}
+
+export interface RenderOptions {
+  /** Colour the status and ratio cells. Defaults to whether chalk detected colour support. */
+  color?: boolean;
+}
+
+function painter(opts: RenderOptions): ChalkInstance {
+  const color = opts.color ?? chalk.level > 0;
+  return new Chalk({ level: color ? Math.max(1, chalk.level) as 1 | 2 | 3 : 0 });
+}
+
+const DASH = "—";
+
+export function formatUs(us: number | null): string {
+  if (us === null) return DASH;
+  return us >= 1000 ? us.toFixed(0) : us >= 100 ? us.toFixed(1) : us.toFixed(2);
+}
+
+export function formatTflops(t: number | null): string {
+  return t === null ? DASH : t.toFixed(1);
+}
+
+export function formatRatio(r: number | null): string {
+  return r === null ? DASH : `${r.toFixed(2)}×`;
+}
+
+export function formatErr(e: number | null): string {
+  if (e === null) return DASH;
+  if (e === 0) return "0";
+  return e.toExponential(1).replace("e+", "e");
+}
+
+type Align = "left" | "right";
+interface Cell {
+  text: string;
+  paint?: (s: string) => string;
+}
+
+/** Lays out a table: header, a rule, rows; pads on the plain text, then paints each cell. */
+function layout(headers: readonly string[], aligns: readonly Align[], rows: readonly Cell[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.text.length ?? 0)));
+  const pad = (s: string, i: number, last: boolean): string => {
+    if (last && aligns[i] === "left") return s;
+    return aligns[i] === "right" ? s.padStart(widths[i]!) : s.padEnd(widths[i]!);
+  };
+  const line = (cells: readonly Cell[]): string =>
+    cells
+      .map((c, i) => {
+        const padded = pad(c.text, i, i === cells.length - 1);
+        if (!c.paint) return padded;
+        // Paint only the text, not the padding, so stripping colour restores the plain layout.
+        const start = padded.indexOf(c.text);
+        return padded.slice(0, start) + c.paint(c.text) + padded.slice(start + c.text.length);
+      })
+      .join("  ")
+      .trimEnd();
+  const out = [line(headers.map((h) => ({ text: h }))), line(widths.map((w) => ({ text: "─".repeat(w) })))];
+  for (const r of rows) out.push(line(r));
+  return out.join("\n");
+}
+
+export function statusText(row: { status: ResultStatus; message: string | null }): string {
+  const label = row.status.toUpperCase();
+  return row.message && row.status !== "pass" ? `${label}: ${row.message}` : label;
+}
+
+export const RESULT_HEADERS = ["kernel", "shape", "median µs", "TFLOP/s", "cuBLAS µs", "ratio", "rel err", "status"] as const;
+
+/** The results table: one line per (kernel, problem). Only status and ratio are coloured. */
+export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOptions = {}): string {
+  const c = painter(opts);
+  const statusPaint = (s: ResultStatus) =>
+    s === "pass" ? c.green : s === "refused" ? c.yellow : s === "fail" ? c.red : c.red.bold;
+  const ratioPaint = (r: number | null) => (r === null ? undefined : r >= 1.0 ? c.green : r >= 0.9 ? c.yellow : c.red);
+  const cells = rows.map((r): Cell[] => [
+    { text: r.kernel },
+    { text: `${r.m}x${r.n}x${r.k}` },
+    { text: formatUs(r.us) },
+    { text: formatTflops(r.tflops) },
+    { text: formatUs(r.baseline?.us ?? null) },
+    { text: formatRatio(r.ratio), paint: ratioPaint(r.ratio) },
+    { text: formatErr(r.rel_err) },
+    { text: statusText(r), paint: statusPaint(r.status) },
+  ]);
+  return layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells);
+}
+
+/** Static facts of one kernel: the manifest's summary and ptxas's report of its entry functions. */
+export interface StaticRow {
+  kernel: string;
+  target: string;
+  tile: readonly number[];
+  cluster: readonly number[];
+  stages: number;
+  threads: number;
+  /** Shared memory the generator planned (dynamic), bytes. */
+  smemBytes: number;
+  /** Summed over the TU's entry functions (normally one); null when the build failed before ptxas. */
+  registers: number | null;
+  staticSmemBytes: number | null;
+  stackBytes: number | null;
+  spillStores: number | null;
+  spillLoads: number | null;
+  /** "built", "cached", "SPILLS", "BUILD FAILED", ... */
+  build: string;
+  ok: boolean;
+}
+
+export const STATIC_HEADERS = ["kernel", "target", "tile", "cluster", "stages", "threads", "regs", "smem KiB", "static smem", "stack", "spills st/ld", "build"] as const;
+
+const optNum = (v: number | null): string => (v === null ? DASH : String(v));
+
+export function renderStaticTable(rows: readonly StaticRow[], opts: RenderOptions = {}): string {
+  const c = painter(opts);
+  const cells = rows.map((r): Cell[] => [
+    { text: r.kernel },
+    { text: r.target },
+    { text: r.tile.join("x") },
+    { text: r.cluster.join("x") },
+    { text: String(r.stages) },
+    { text: String(r.threads) },
+    { text: optNum(r.registers) },
+    { text: (r.smemBytes / 1024).toFixed(1) },
+    { text: optNum(r.staticSmemBytes) },
+    { text: optNum(r.stackBytes) },
+    { text: r.spillStores === null ? DASH : `${r.spillStores}/${r.spillLoads ?? 0}` },
+    { text: r.build, paint: r.ok ? c.green : c.red },
+  ]);
+  return layout(STATIC_HEADERS, ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left"], cells);
+}

@@ -1,0 +1,161 @@
+import { stripVTControlCharacters as strip } from "node:util";
+import { describe, expect, it } from "vitest";
+import {
+  errorRow,
+  formatErr,
+  formatRatio,
+  isFailure,
+  normalizeResult,
+  parseRunnerReport,
+  renderResultsTable,
+  renderStaticTable,
+  type BenchRow,
+  type StaticRow,
+} from "../src/cli/table.js";
+
+const row = (over: Partial<BenchRow>): BenchRow => ({
+  kernel: "hopper_bf16_128x256",
+  target: "sm_90a",
+  m: 4096,
+  n: 4096,
+  k: 4096,
+  status: "pass",
+  message: null,
+  us: 1234.56,
+  tflops: 111.3,
+  rel_err: 0.00123,
+  max_err: 0.05,
+  tolerance: 0.01,
+  unwritten: 0,
+  baseline: { name: "cublas", us: 1300, tflops: 105.7, rel_err: 0.001 },
+  ratio: 1300 / 1234.56,
+  ...over,
+});
+
+const ROWS: BenchRow[] = [
+  row({}),
+  row({ kernel: "slow", m: 512, n: 1024, k: 64, us: 20, tflops: 3.4, baseline: { name: "cublas", us: 18.5, tflops: 3.6, rel_err: 0 }, ratio: 0.925 }),
+  row({ kernel: "bad", status: "fail", message: "rel_err 3.1e-1 above tolerance 1.0e-2", ratio: 0.5, rel_err: 0.31 }),
+  row({ kernel: "odd", m: 100, n: 100, k: 100, status: "refused", message: "k must be a multiple of 64", us: null, tflops: null, rel_err: null, baseline: null, ratio: null }),
+];
+
+describe("renderResultsTable", () => {
+  const plain = strip(renderResultsTable(ROWS, { color: false }));
+  const lines = plain.split("\n");
+
+  it("has the header and one line per row", () => {
+    expect(lines[0]).toMatch(/^kernel\s+shape\s+median µs\s+TFLOP\/s\s+cuBLAS µs\s+ratio\s+rel err\s+status$/);
+    expect(lines).toHaveLength(2 + ROWS.length);
+  });
+
+  it("shows the expected cells", () => {
+    const [, , first, second, third, fourth] = lines;
+    for (const cell of ["hopper_bf16_128x256", "4096x4096x4096", "1235", "111.3", "1300", "1.05×", "1.2e-3", "PASS"]) expect(first).toContain(cell);
+    for (const cell of ["slow", "512x1024x64", "20.00", "3.4", "18.50", "0.93×", "PASS"]) expect(second).toContain(cell);
+    expect(third).toContain("FAIL: rel_err 3.1e-1 above tolerance 1.0e-2");
+    expect(third).toContain("0.50×");
+    expect(fourth).toContain("REFUSED: k must be a multiple of 64");
+    expect(fourth).toContain("100x100x100");
+    expect(fourth).toContain("—");
+  });
+
+  it("aligns columns (every line starts each column at the same offset)", () => {
+    const statusAt = lines[0]!.indexOf("status");
+    for (const l of lines.slice(2)) expect(l.slice(statusAt)).toMatch(/^(PASS|FAIL|REFUSED|ERROR)/);
+  });
+
+  it("colours only status and ratio, by threshold", () => {
+    const coloured = renderResultsTable(ROWS, { color: true });
+    expect(strip(coloured)).toBe(plain);
+    const green = "\u001b[32m", yellow = "\u001b[33m", red = "\u001b[31m";
+    const cl = coloured.split("\n");
+    expect(cl[0]).not.toContain("\u001b[");
+    expect(cl[2]).toContain(`${green}1.05×`);
+    expect(cl[2]).toContain(`${green}PASS`);
+    expect(cl[3]).toContain(`${yellow}0.93×`);
+    expect(cl[4]).toContain(`${red}0.50×`);
+    expect(cl[4]).toContain(`${red}FAIL`);
+    expect(cl[5]).toContain(`${yellow}REFUSED`);
+    // kernel names and numbers stay plain
+    expect(cl[2]).toMatch(/^hopper_bf16_128x256 /);
+    expect(cl[2]).not.toContain(`\u001b[32m1235`);
+  });
+
+  it("is empty-safe", () => {
+    expect(strip(renderResultsTable([], { color: false })).split("\n")).toHaveLength(2);
+  });
+});
+
+describe("runner JSON", () => {
+  it("parses a report and derives tflops and ratio when absent", () => {
+    const rep = parseRunnerReport(
+      JSON.stringify({
+        kernel: "k",
+        target: "sm_90a",
+        gpu: "NVIDIA H100 80GB HBM3",
+        sm_count: 132,
+        cc: "9.0",
+        date: "2025-01-01T00:00:00Z",
+        reps: 50,
+        results: [
+          { m: 1024, n: 1024, k: 1024, status: "pass", message: "", us: 10, rel_err: 1e-3, max_err: 0.01, tolerance: 0.02, unwritten: 0, baseline: { name: "cublas", us: 12 } },
+          { m: 8, n: 8, k: 8, status: "weird" },
+        ],
+      }),
+    );
+    expect(rep.results[0]!.tflops).toBeCloseTo((2 * 1024 ** 3) / 10e6, 6);
+    expect(rep.results[0]!.ratio).toBeCloseTo(1.2, 9);
+    expect(rep.results[0]!.baseline!.tflops).toBeCloseTo((2 * 1024 ** 3) / 12e6, 6);
+    expect(rep.results[1]!.status).toBe("error");
+    expect(rep.results[1]!.message).toContain("weird");
+    expect(() => parseRunnerReport("{}")).toThrow(/results/);
+    expect(() => normalizeResult({ status: "pass" })).toThrow(/m\/n\/k/);
+  });
+
+  it("makes error rows and classifies failures", () => {
+    const e = errorRow("k", "sm_90a", { m: 1, n: 2, k: 3 }, "binary crashed");
+    expect(isFailure(e)).toBe(true);
+    expect(isFailure(row({ status: "refused" }))).toBe(false);
+    expect(strip(renderResultsTable([e], { color: false }))).toContain("ERROR: binary crashed");
+  });
+
+  it("formats numbers", () => {
+    expect(formatRatio(null)).toBe("—");
+    expect(formatRatio(1)).toBe("1.00×");
+    expect(formatErr(0)).toBe("0");
+    expect(formatErr(2.5e-12)).toBe("2.5e-12");
+    expect(formatErr(12345)).toBe("1.2e4");
+  });
+});
+
+describe("renderStaticTable", () => {
+  const base: StaticRow = {
+    kernel: "hopper_bf16_128x256",
+    target: "sm_90a",
+    tile: [128, 256, 64],
+    cluster: [2, 1],
+    stages: 4,
+    threads: 384,
+    smemBytes: 200704,
+    registers: 168,
+    staticSmemBytes: 0,
+    stackBytes: 0,
+    spillStores: 0,
+    spillLoads: 0,
+    build: "cached",
+    ok: true,
+  };
+  it("shows the ptxas facts and the build state", () => {
+    const out = strip(
+      renderStaticTable(
+        [base, { ...base, kernel: "spiller", registers: 255, spillStores: 64, spillLoads: 48, build: "SPILLS", ok: false }, { ...base, kernel: "broken", registers: null, staticSmemBytes: null, stackBytes: null, spillStores: null, spillLoads: null, build: "BUILD FAILED", ok: false }],
+        { color: false },
+      ),
+    );
+    const lines = out.split("\n");
+    expect(lines[0]).toMatch(/^kernel\s+target\s+tile\s+cluster\s+stages\s+threads\s+regs/);
+    for (const cell of ["hopper_bf16_128x256", "sm_90a", "128x256x64", "2x1", "384", "168", "196.0", "0/0", "cached"]) expect(lines[2]).toContain(cell);
+    for (const cell of ["spiller", "255", "64/48", "SPILLS"]) expect(lines[3]).toContain(cell);
+    for (const cell of ["broken", "—", "BUILD FAILED"]) expect(lines[4]).toContain(cell);
+  });
+});
