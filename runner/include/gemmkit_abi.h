@@ -26,7 +26,8 @@ struct GkGemmArgs {
   const void* b; int64_t ldb;  // elements between consecutive rows of B (>= k)
   void* d; int64_t ldd;        // elements between consecutive rows of D (>= n)
   GkDType a_type, b_type, d_type;  // what the caller holds; must equal the kernel's
-  void* workspace; size_t workspace_bytes;  // scratch of at least gk_workspace_bytes(args)
+  void* workspace; size_t workspace_bytes;  // >= gk_workspace_bytes(args), zeroed before the first launch;
+                                            // a kernel leaves it zeroed again when it returns
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();

@@ -63,7 +63,8 @@ function typeCheck(project: Project, files: readonly string[]): string[] {
         const { line, column } = where.getLineAndColumnAtPos(start);
         place = `${relative(root, where.getFilePath())}:${line}:${column}`;
       }
-      const text = ts.flattenDiagnosticMessageText(d.compilerNode.messageText, "\n  ");
+      const message = d.getMessageText();
+      const text = typeof message === "string" ? message : ts.flattenDiagnosticMessageText(message.compilerObject, "\n  ");
       errors.push(`${place} ${chalk.red("error")} TS${d.getCode()}: ${text}`);
     }
   }

@@ -1,0 +1,41 @@
+// The vendor-library baseline behind one small interface. Two implementations exist:
+// baseline_cublas.cu (cuBLAS / cuBLASLt, built where their headers exist) and
+// baseline_none.cu (a stub). build.sh links exactly one of them.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <string>
+
+#include "gemmkit_abi.h"
+
+namespace gkr {
+
+// D[m, n] = A[m, k] * B[n, k]^T, all row-major and dense (lda = ldb = k, ldd = n), the same
+// buffers and dtypes the generated kernel gets.
+struct BaselineProblem {
+  int m = 0, n = 0, k = 0;
+  const void* a = nullptr;
+  const void* b = nullptr;
+  void* d = nullptr;
+  GkDType a_type = GK_BF16, b_type = GK_BF16, d_type = GK_BF16;
+  bool fp8_fast_accum = false;  // cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM for fp8 inputs
+};
+
+class Baseline {
+ public:
+  virtual ~Baseline() = default;
+  // e.g. "cublasGemmEx bf16", "cublasLt fp8".
+  virtual std::string name() const = 0;
+  // Enqueues one GEMM on `stream` (the stream given to make_baseline); "" or an error message.
+  virtual std::string launch(cudaStream_t stream) = 0;
+};
+
+// Sets everything up (handles, descriptors, algorithm choice, workspace) outside any timing.
+// Returns nullptr and a reason in *why when no baseline can run this problem.
+std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why);
+
+// "cuBLAS <version>" or "none"; for the JSON header.
+std::string baseline_library();
+
+}  // namespace gkr

@@ -1,0 +1,208 @@
+// Vendor baseline: cuBLAS (cublasGemmEx) for 16/32-bit inputs, cuBLASLt (cublasLtMatmul) for fp8.
+//
+// The runner's GEMM is row-major: D[m, n] = A[m, k] * B[n, k]^T with A, B K-major. cuBLAS is
+// column-major, and a row-major X[r, c] is the column-major X^T[c, r]. So we compute the
+// column-major D^T (n x m, ld = n) = B (n x k) * A^T (k x m), where
+//   B, stored as column-major k x n with ld = k, enters with op = T  (-> n x k),
+//   A, stored as column-major k x m with ld = k, enters with op = N  (-> k x m).
+// This "TN" form is also the only layout cuBLASLt supports for fp8 on Hopper.
+#include <cublasLt.h>
+#include <cublas_v2.h>
+
+#include <cstdint>
+#include <string>
+
+#include "baseline.h"
+#include "common.h"
+
+namespace gkr {
+namespace {
+
+constexpr size_t kLtWorkspaceBytes = size_t(32) << 20;  // 32 MiB for cuBLASLt
+
+std::string status_text(cublasStatus_t s) {
+  return std::string(cublasGetStatusName(s)) + " (" + cublasGetStatusString(s) + ")";
+}
+
+// Only called for dtypes that make_baseline has accepted (all five are known).
+cudaDataType_t cuda_type(GkDType t) {
+  switch (t) {
+    case GK_BF16: return CUDA_R_16BF;
+    case GK_FP16: return CUDA_R_16F;
+    case GK_FP32: return CUDA_R_32F;
+    case GK_E4M3: return CUDA_R_8F_E4M3;
+    case GK_E5M2: return CUDA_R_8F_E5M2;
+  }
+  return CUDA_R_32F;
+}
+
+// ---- cublasGemmEx: bf16 / fp16 / fp32 inputs, fp32 compute ---------------------------------
+class GemmExBaseline final : public Baseline {
+ public:
+  ~GemmExBaseline() override {
+    if (handle_) cublasDestroy(handle_);
+  }
+
+  static std::unique_ptr<Baseline> make(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
+    // cublasGemmEx with CUBLAS_COMPUTE_32F takes A/B of one type, and C either of that type or fp32.
+    if (p.a_type != p.b_type) {
+      *why = std::string("baseline unavailable: cublasGemmEx has no mixed inputs a=") + dtype_name(p.a_type) +
+             " b=" + dtype_name(p.b_type);
+      return nullptr;
+    }
+    if (p.d_type != p.a_type && p.d_type != GK_FP32) {
+      *why = std::string("baseline unavailable: cublasGemmEx has no ") + dtype_name(p.a_type) + " -> " +
+             dtype_name(p.d_type) + " GEMM";
+      return nullptr;
+    }
+    std::unique_ptr<GemmExBaseline> b(new GemmExBaseline(p));
+    cublasStatus_t s = cublasCreate(&b->handle_);
+    if (s != CUBLAS_STATUS_SUCCESS) {
+      b->handle_ = nullptr;
+      *why = "baseline: cublasCreate failed: " + status_text(s);
+      return nullptr;
+    }
+    s = cublasSetStream(b->handle_, stream);
+    if (s != CUBLAS_STATUS_SUCCESS) {
+      *why = "baseline: cublasSetStream failed: " + status_text(s);
+      return nullptr;
+    }
+    return b;
+  }
+
+  std::string name() const override { return std::string("cublasGemmEx ") + dtype_name(p_.a_type); }
+
+  std::string launch(cudaStream_t) override {
+    const cudaDataType_t at = cuda_type(p_.a_type), bt = cuda_type(p_.b_type), dt = cuda_type(p_.d_type);
+    const float alpha = 1.0f, beta = 0.0f;
+    cublasStatus_t s = cublasGemmEx(handle_, CUBLAS_OP_T, CUBLAS_OP_N,
+                                    /*m=*/p_.n, /*n=*/p_.m, /*k=*/p_.k, &alpha,
+                                    /*A=*/p_.b, bt, /*lda=*/p_.k,
+                                    /*B=*/p_.a, at, /*ldb=*/p_.k, &beta,
+                                    /*C=*/p_.d, dt, /*ldc=*/p_.n,
+                                    CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+    return s == CUBLAS_STATUS_SUCCESS ? std::string() : "cublasGemmEx: " + status_text(s);
+  }
+
+ private:
+  explicit GemmExBaseline(const BaselineProblem& p) : p_(p) {}
+  BaselineProblem p_;
+  cublasHandle_t handle_ = nullptr;
+};
+
+// ---- cublasLtMatmul: fp8 inputs, fp32 compute and scale, D (and C) of the kernel's out type --
+class LtFp8Baseline final : public Baseline {
+ public:
+  ~LtFp8Baseline() override {
+    if (pref_) cublasLtMatmulPreferenceDestroy(pref_);
+    if (ddesc_) cublasLtMatrixLayoutDestroy(ddesc_);
+    if (cdesc_) cublasLtMatrixLayoutDestroy(cdesc_);
+    if (bdesc_) cublasLtMatrixLayoutDestroy(bdesc_);
+    if (adesc_) cublasLtMatrixLayoutDestroy(adesc_);
+    if (op_) cublasLtMatmulDescDestroy(op_);
+    if (lt_) cublasLtDestroy(lt_);
+  }
+
+  static std::unique_ptr<Baseline> make(const BaselineProblem& p, cudaStream_t, std::string* why) {
+    std::unique_ptr<LtFp8Baseline> b(new LtFp8Baseline(p));
+    std::string err = b->setup();
+    if (!err.empty()) {
+      *why = "baseline: " + err;
+      return nullptr;
+    }
+    return b;
+  }
+
+  std::string name() const override { return p_.fp8_fast_accum ? "cublasLt fp8 fast-accum" : "cublasLt fp8"; }
+
+  std::string launch(cudaStream_t stream) override {
+    const float alpha = 1.0f, beta = 0.0f;
+    // Lt's A is our B, Lt's B is our A (see the top of the file). beta = 0: C is never read,
+    // so it may alias D.
+    cublasStatus_t s = cublasLtMatmul(lt_, op_, &alpha, p_.b, adesc_, p_.a, bdesc_, &beta, p_.d, cdesc_, p_.d,
+                                      ddesc_, &heuristic_.algo, workspace_.get(), workspace_.bytes(), stream);
+    return s == CUBLAS_STATUS_SUCCESS ? std::string() : "cublasLtMatmul: " + status_text(s);
+  }
+
+ private:
+  explicit LtFp8Baseline(const BaselineProblem& p) : p_(p) {}
+
+  std::string setup() {
+    const cudaDataType_t at = cuda_type(p_.a_type), bt = cuda_type(p_.b_type), dt = cuda_type(p_.d_type);
+    // C has the type of D for bf16 / fp16 / fp32 outputs.
+    const cudaDataType_t ct = dt;
+    cublasStatus_t s;
+#define GKR_LT(call)                                                  \
+  do {                                                                \
+    s = (call);                                                       \
+    if (s != CUBLAS_STATUS_SUCCESS) return #call ": " + status_text(s); \
+  } while (0)
+    GKR_LT(cublasLtCreate(&lt_));
+    GKR_LT(cublasLtMatmulDescCreate(&op_, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+    const cublasOperation_t ta = CUBLAS_OP_T, tb = CUBLAS_OP_N;
+    GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof ta));
+    GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof tb));
+    if (p_.fp8_fast_accum) {
+      const int8_t fast = 1;
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
+    }
+    // Layouts describe the stored (pre-op) column-major matrices.
+    GKR_LT(cublasLtMatrixLayoutCreate(&adesc_, bt, p_.k, p_.n, p_.k));  // our B: k x n, ld k
+    GKR_LT(cublasLtMatrixLayoutCreate(&bdesc_, at, p_.k, p_.m, p_.k));  // our A: k x m, ld k
+    GKR_LT(cublasLtMatrixLayoutCreate(&cdesc_, ct, p_.n, p_.m, p_.n));
+    GKR_LT(cublasLtMatrixLayoutCreate(&ddesc_, dt, p_.n, p_.m, p_.n));
+    GKR_LT(cublasLtMatmulPreferenceCreate(&pref_));
+    const uint64_t ws = kLtWorkspaceBytes;
+    GKR_LT(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof ws));
+    int found = 0;
+    GKR_LT(cublasLtMatmulAlgoGetHeuristic(lt_, op_, adesc_, bdesc_, cdesc_, ddesc_, pref_, 1, &heuristic_, &found));
+#undef GKR_LT
+    if (found < 1)
+      return std::string("cublasLt has no algorithm for a=") + dtype_name(p_.a_type) + " b=" +
+             dtype_name(p_.b_type) + " out=" + dtype_name(p_.d_type);
+    workspace_.alloc(kLtWorkspaceBytes);  // throws CudaFailure on OOM
+    return std::string();
+  }
+
+  BaselineProblem p_;
+  cublasLtHandle_t lt_ = nullptr;
+  cublasLtMatmulDesc_t op_ = nullptr;
+  cublasLtMatrixLayout_t adesc_ = nullptr, bdesc_ = nullptr, cdesc_ = nullptr, ddesc_ = nullptr;
+  cublasLtMatmulPreference_t pref_ = nullptr;
+  cublasLtMatmulHeuristicResult_t heuristic_{};
+  DeviceBuffer workspace_;
+};
+
+}  // namespace
+
+std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
+  std::string sink;
+  if (!why) why = &sink;
+  if (dtype_bytes(p.a_type) == 0 || dtype_bytes(p.b_type) == 0 || dtype_bytes(p.d_type) == 0) {
+    *why = "baseline unavailable: unknown dtype";
+    return nullptr;
+  }
+  if (dtype_is_fp8(p.d_type)) {
+    *why = "baseline unavailable: fp8 outputs are not benchmarked";
+    return nullptr;
+  }
+  const bool fp8_a = dtype_is_fp8(p.a_type), fp8_b = dtype_is_fp8(p.b_type);
+  if (fp8_a && fp8_b) return LtFp8Baseline::make(p, stream, why);
+  if (fp8_a || fp8_b) {
+    *why = std::string("baseline unavailable: no cuBLAS GEMM mixes a=") + dtype_name(p.a_type) + " with b=" +
+           dtype_name(p.b_type);
+    return nullptr;
+  }
+  return GemmExBaseline::make(p, stream, why);
+}
+
+std::string baseline_library() {
+  int major = 0, minor = 0, patch = 0;
+  if (cublasGetProperty(MAJOR_VERSION, &major) != CUBLAS_STATUS_SUCCESS ||
+      cublasGetProperty(MINOR_VERSION, &minor) != CUBLAS_STATUS_SUCCESS ||
+      cublasGetProperty(PATCH_LEVEL, &patch) != CUBLAS_STATUS_SUCCESS)
+    return "cuBLAS (version unknown)";
+  return "cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+}  // namespace gkr

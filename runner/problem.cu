@@ -1,0 +1,271 @@
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "baseline.h"
+#include "compare.h"
+#include "problem.h"
+#include "random_fill.h"
+#include "reference.h"
+#include "timing.h"
+
+namespace gkr {
+namespace {
+
+// Untouched bytes kept on both sides of D: a kernel that writes past its output is caught.
+constexpr size_t kGuardBytes = 64 << 10;
+
+double flops(const Shape& s) { return 2.0 * s.m * double(s.n) * s.k; }
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// True when the CUDA context still works after an error (the error was not sticky).
+bool context_usable() {
+  cudaGetLastError();  // clears a non-sticky error
+  if (cudaDeviceSynchronize() != cudaSuccess) return false;
+  void* p = nullptr;
+  if (cudaMalloc(&p, 256) != cudaSuccess) return false;
+  cudaFree(p);
+  return cudaGetLastError() == cudaSuccess;
+}
+
+}  // namespace
+
+// Tolerances. The reference uses the very same (dequantised) inputs in fp64, so the only
+// differences are the kernel's fp32 accumulation and the final rounding to the output dtype.
+//  * Rounding to nearest is off by at most half an ulp. For an output in the top binade of D
+//    [2^e, 2^(e+1)) that is 2^(e-8) for bf16 (8-bit significand) and 2^(e-11) for fp16
+//    (11-bit), while max|D_ref| >= 2^e. So rounding alone keeps max_err below 2^-8 = 3.9e-3
+//    (bf16) and 2^-11 = 4.9e-4 (fp16); rel_err (a Frobenius ratio over all outputs) is a few
+//    times smaller still.
+//  * fp32 accumulation over K adds about 2^-24 * sqrt(K) relative (~1e-5 at K = 16384), whatever
+//    the order of the sums (split-K, tile order).
+//  So: bf16 8e-3 (2x the rounding bound), fp16 2e-3 (4x), fp32 1e-4 (~10x the accumulation
+//  noise at large K). Real bugs (a wrong tile, a dropped K slice, swapped operands, a race)
+//  give errors of order 1e-2 to 1 and unwritten outputs, far above all three.
+//  Caveat: Hopper's fp8 tensor-core MMA accumulates with fewer than 32 bits internally; a
+//  kernel that never promotes partial sums into fp32 registers may exceed 1e-4 with an fp32
+//  output at large K (judge such kernels deliberately with --tolerance).
+double default_tolerance(GkDType out) {
+  switch (out) {
+    case GK_BF16: return 8e-3;
+    case GK_FP16: return 2e-3;
+    case GK_FP32: return 1e-4;
+    default: return 0;
+  }
+}
+
+std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& dev) {
+  const std::string target = info.target ? info.target : "";
+  int want_major = -1, want_minor = -1;
+  if (target == "sm_90a") { want_major = 9; want_minor = 0; }
+  else if (target == "sm_100a") { want_major = 10; want_minor = 0; }
+  else return "runner: unknown kernel target '" + target + "' (expected sm_90a or sm_100a)";
+#ifdef GK_BUILD_SM  // build.sh: 90 for sm_90a, 100 for sm_100a
+  const std::string built = GK_BUILD_SM == 100 ? "sm_100a" : "sm_90a";
+  if (target != built)
+    return "runner: kernel says target " + target + " but the binary was built for " + built;
+#endif
+  if (dev.cc_major != want_major || dev.cc_minor != want_minor)
+    return "runner: kernel target " + target + " needs compute capability " + std::to_string(want_major) + "." +
+           std::to_string(want_minor) + ", but " + dev.name + " is " + dev.cc();
+  if (info.out != GK_BF16 && info.out != GK_FP16 && info.out != GK_FP32)
+    return std::string("runner: output dtype ") + dtype_name(info.out) + " is not supported (bf16, fp16, fp32)";
+  for (GkDType t : {info.a, info.b})
+    if (dtype_bytes(t) == 0) return "runner: kernel reports an unknown input dtype";
+  return "";
+}
+
+ProblemRunner::ProblemRunner(const RunConfig& cfg, const DeviceInfo& dev, const GkKernelInfo& info)
+    : cfg_(cfg), dev_(dev), info_(info) {
+  device_mismatch_ = kernel_device_mismatch(info, dev);
+  if (device_mismatch_.empty()) {
+    GKR_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    flush_.alloc(2 * static_cast<size_t>(dev.l2_bytes > 0 ? dev.l2_bytes : (64 << 20)));
+  }
+}
+
+ProblemRunner::~ProblemRunner() {
+  if (stream_) cudaStreamDestroy(stream_);
+}
+
+void ProblemRunner::note_failure(const std::exception& e) {
+  if (dynamic_cast<const HangFailure*>(&e)) {
+    hung_ = true;
+    broken_ = e.what();
+  } else if (!context_usable()) {
+    broken_ = std::string("sticky CUDA error: ") + e.what();
+  }
+}
+
+ProblemResult ProblemRunner::run(const Shape& s) {
+  ProblemResult r;
+  r.shape = s;
+  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out);
+  if (!device_mismatch_.empty()) {
+    r.status = "refused";
+    r.message = device_mismatch_;
+    return r;
+  }
+  if (broken()) {
+    r.status = "error";
+    r.message = "not run: the GPU is unusable after an earlier problem (" + broken_ + ")";
+    return r;
+  }
+  try {
+    run_checked(s, r);
+  } catch (const std::exception& e) {
+    r.status = "error";
+    r.message = e.what();
+    note_failure(e);
+  }
+  return r;
+}
+
+void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
+  GkGemmArgs args{};
+  args.m = s.m; args.n = s.n; args.k = s.k;
+  args.lda = s.k; args.ldb = s.k; args.ldd = s.n;
+  args.a_type = info_.a; args.b_type = info_.b; args.d_type = info_.out;
+
+  if (s.m <= 0 || s.n <= 0 || s.k <= 0) {
+    // Nothing can be allocated; the kernel's own verdict (with null pointers) comes first.
+    const char* msg = gk_check(&args);
+    r.status = "refused";
+    r.message = msg ? std::string(msg) : std::string("runner: m, n and k must be positive");
+    return;
+  }
+
+  // The authoritative gk_check sees the real pointers (alignment rules); this early one, with
+  // null pointers, only decides what to report if the buffers cannot even be allocated.
+  const char* early_refusal = gk_check(&args);
+  const size_t a_bytes = size_t(s.m) * s.k * dtype_bytes(info_.a);
+  const size_t b_bytes = size_t(s.n) * s.k * dtype_bytes(info_.b);
+  const size_t d_bytes = size_t(s.m) * s.n * dtype_bytes(info_.out);
+  DeviceBuffer a, b, d_alloc, ws;
+  try {
+    a.alloc(a_bytes);
+    b.alloc(b_bytes);
+    d_alloc.alloc(d_bytes + 2 * kGuardBytes);
+  } catch (const CudaFailure& e) {
+    if (e.code != cudaErrorMemoryAllocation || !early_refusal) throw;
+    cudaGetLastError();  // out of memory is not sticky
+    r.status = "refused";
+    r.message = std::string(early_refusal);
+    return;
+  }
+  unsigned char* d = d_alloc.as<unsigned char>() + kGuardBytes;
+  args.a = a.get();
+  args.b = b.get();
+  args.d = d;
+  const size_t ws_bytes = gk_workspace_bytes(&args);
+  ws.alloc(ws_bytes);
+  args.workspace = ws.get();
+  args.workspace_bytes = ws_bytes;
+  // The ABI asks for a zeroed workspace before the first launch; kernels leave it zeroed.
+  if (ws_bytes > 0) GKR_CHECK(cudaMemset(ws.get(), 0, ws_bytes));
+
+  if (const char* msg = gk_check(&args)) {
+    r.status = "refused";
+    r.message = std::string(msg);
+    return;
+  }
+
+  // Inputs, the reference, and D (with its guards) poisoned to 0xFF: NaN in bf16/fp16/fp32.
+  fill_random(a.get(), info_.a, size_t(s.m) * s.k, cfg_.seed, kTensorA, stream_);
+  fill_random(b.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB, stream_);
+  GKR_CHECK(cudaMemsetAsync(d_alloc.get(), 0xFF, d_alloc.bytes(), stream_));
+  DeviceBuffer d_ref(size_t(s.m) * s.n * sizeof(double));
+  reference_gemm(a.get(), info_.a, s.k, b.get(), info_.b, s.k, d_ref.as<double>(), s.m, s.n, s.k, stream_);
+
+  TimingConfig tc;
+  tc.warmup = cfg_.warmup;
+  tc.reps = cfg_.reps;
+  tc.timeout_s = cfg_.timeout_s;
+  tc.flush = flush_.get();
+  tc.flush_bytes = flush_.bytes();
+  tc.poison = d;
+  tc.poison_bytes = d_bytes;
+  tc.stream = stream_;
+
+  const LaunchFn kernel = [&args](cudaStream_t st) -> std::string {
+    cudaError_t e = gk_launch(&args, st);
+    if (e == cudaSuccess) return std::string();
+    return std::string("gk_launch returned ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+  };
+  const TimingResult t = time_launches(kernel, tc);
+  r.us = t.median_us;
+  r.tflops = flops(s) / (t.median_us * 1e6);
+
+  // Verify the output of the last timed run.
+  const ErrorStats st = compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m, s.n, stream_);
+  r.rel_err = st.rel_err;
+  r.max_err = st.max_err;
+  r.unwritten = st.nonfinite;
+
+  std::vector<unsigned char> guard(2 * kGuardBytes);
+  GKR_CHECK(cudaMemcpy(guard.data(), d_alloc.get(), kGuardBytes, cudaMemcpyDeviceToHost));
+  GKR_CHECK(cudaMemcpy(guard.data() + kGuardBytes, d + d_bytes, kGuardBytes, cudaMemcpyDeviceToHost));
+  size_t stray = 0;
+  for (unsigned char c : guard) stray += (c != 0xFF);
+
+  const double tol = *r.tolerance;
+  std::string why;
+  auto add = [&why](const std::string& w) { why += (why.empty() ? "" : "; ") + w; };
+  if (st.nonfinite) add(std::to_string(st.nonfinite) + " outputs unwritten or non-finite");
+  if (!(st.rel_err <= tol)) add("rel_err " + fmt("%.3g", st.rel_err) + " > tolerance " + fmt("%.3g", tol));
+  if (!(st.max_err <= tol)) add("max_err " + fmt("%.3g", st.max_err) + " > tolerance " + fmt("%.3g", tol));
+  if (stray) add(std::to_string(stray) + " bytes written outside D (64 KiB guards before/after)");
+  r.status = why.empty() ? "pass" : "fail";
+  if (!why.empty()) r.message = why;
+
+  if (cfg_.baseline) run_baseline(s, a.get(), b.get(), d, d_ref.as<double>(), d_bytes, r);
+}
+
+void ProblemRunner::run_baseline(const Shape& s, const void* a, const void* b, void* d, const double* d_ref,
+                                 size_t d_bytes, ProblemResult& r) {
+  try {
+    BaselineProblem bp;
+    bp.m = s.m; bp.n = s.n; bp.k = s.k;
+    bp.a = a; bp.b = b; bp.d = d;
+    bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
+    bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+    std::string why;
+    std::unique_ptr<Baseline> base = make_baseline(bp, stream_, &why);
+    if (!base) {
+      r.baseline_message = why;
+      return;
+    }
+    TimingConfig tc;
+    tc.warmup = cfg_.warmup;
+    tc.reps = cfg_.reps;
+    tc.timeout_s = cfg_.timeout_s;
+    tc.flush = flush_.get();
+    tc.flush_bytes = flush_.bytes();
+    tc.poison = d;
+    tc.poison_bytes = d_bytes;
+    tc.stream = stream_;
+    Baseline* bl = base.get();
+    const TimingResult t = time_launches([bl](cudaStream_t st) { return bl->launch(st); }, tc);
+    const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m, s.n, stream_);
+    BaselineResult br;
+    br.name = base->name();
+    br.us = t.median_us;
+    br.tflops = flops(s) / (t.median_us * 1e6);
+    br.rel_err = st.rel_err;
+    br.max_err = st.max_err;
+    br.unwritten = st.nonfinite;
+    r.baseline = br;
+    if (r.us && *r.us > 0) r.ratio = br.us / *r.us;
+  } catch (const std::exception& e) {
+    // The kernel's own verdict stands; only the baseline is missing.
+    r.baseline_message = std::string("baseline error: ") + e.what();
+    note_failure(e);
+  }
+}
+
+}  // namespace gkr

@@ -1,0 +1,117 @@
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_fp8.h>
+
+#include "common.h"
+#include "reference.h"
+
+namespace gkr {
+namespace {
+
+template <GkDType T>
+__device__ __forceinline__ float load_as_float(const void* p, size_t i) {
+  if constexpr (T == GK_BF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
+  else if constexpr (T == GK_FP16) return __half2float(static_cast<const __half*>(p)[i]);
+  else if constexpr (T == GK_FP32) return static_cast<const float*>(p)[i];
+  else if constexpr (T == GK_E4M3)
+    return __half2float(__half(__nv_cvt_fp8_to_halfraw(static_cast<const __nv_fp8_storage_t*>(p)[i], __NV_E4M3)));
+  else
+    return __half2float(__half(__nv_cvt_fp8_to_halfraw(static_cast<const __nv_fp8_storage_t*>(p)[i], __NV_E5M2)));
+}
+
+// rows x cols (leading dimension ld) of dtype T -> dense rows x cols fp32 (exact).
+template <GkDType T>
+__global__ void dequant_kernel(const void* src, int64_t ld, float* dst, int rows, int cols) {
+  size_t total = static_cast<size_t>(rows) * cols;
+  size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += stride) {
+    size_t r = i / cols, c = i % cols;
+    dst[i] = load_as_float<T>(src, r * static_cast<size_t>(ld) + c);
+  }
+}
+
+void dequantize(const void* src, GkDType t, int64_t ld, float* dst, int rows, int cols, cudaStream_t s) {
+  const int threads = 256;
+  size_t total = static_cast<size_t>(rows) * cols;
+  size_t want = (total + threads - 1) / threads;
+  unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  switch (t) {
+    case GK_BF16: dequant_kernel<GK_BF16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    case GK_FP16: dequant_kernel<GK_FP16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    case GK_FP32: dequant_kernel<GK_FP32><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    case GK_E4M3: dequant_kernel<GK_E4M3><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    case GK_E5M2: dequant_kernel<GK_E5M2><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    default: throw std::runtime_error("reference: unknown input dtype");
+  }
+  GKR_CHECK_LAUNCH();
+}
+
+// Classic shared-memory tiled GEMM in fp64: a 64x64 output tile per 256-thread block, each
+// thread owns a 4x4 sub-grid (rows ty + 16 i, columns tx + 16 j), K staged 16 at a time.
+constexpr int kTile = 64;
+constexpr int kTileK = 16;
+
+__global__ void __launch_bounds__(256)
+reference_fp64_kernel(const float* __restrict__ a, const float* __restrict__ b,
+                      double* __restrict__ d, int m, int n, int k) {
+  __shared__ double as[kTileK][kTile + 1];
+  __shared__ double bs[kTileK][kTile + 1];
+  const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+  const int row0 = blockIdx.y * kTile, col0 = blockIdx.x * kTile;
+  double acc[4][4];
+#pragma unroll
+  for (int i = 0; i < 4; ++i)
+#pragma unroll
+    for (int j = 0; j < 4; ++j) acc[i][j] = 0.0;
+
+  for (int k0 = 0; k0 < k; k0 += kTileK) {
+    for (int e = threadIdx.x; e < kTile * kTileK; e += blockDim.x) {
+      const int r = e / kTileK, c = e % kTileK;
+      const int gk = k0 + c;
+      const int ga = row0 + r, gb = col0 + r;
+      as[c][r] = (ga < m && gk < k) ? static_cast<double>(a[static_cast<size_t>(ga) * k + gk]) : 0.0;
+      bs[c][r] = (gb < n && gk < k) ? static_cast<double>(b[static_cast<size_t>(gb) * k + gk]) : 0.0;
+    }
+    __syncthreads();
+#pragma unroll
+    for (int kk = 0; kk < kTileK; ++kk) {
+      double av[4], bv[4];
+#pragma unroll
+      for (int i = 0; i < 4; ++i) av[i] = as[kk][ty + 16 * i];
+#pragma unroll
+      for (int j = 0; j < 4; ++j) bv[j] = bs[kk][tx + 16 * j];
+#pragma unroll
+      for (int i = 0; i < 4; ++i)
+#pragma unroll
+        for (int j = 0; j < 4; ++j) acc[i][j] = fma(av[i], bv[j], acc[i][j]);
+    }
+    __syncthreads();
+  }
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const int r = row0 + ty + 16 * i;
+    if (r >= m) continue;
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      const int c = col0 + tx + 16 * j;
+      if (c < n) d[static_cast<size_t>(r) * n + c] = acc[i][j];
+    }
+  }
+}
+
+}  // namespace
+
+void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, GkDType b_type,
+                    int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream) {
+  DeviceBuffer af(static_cast<size_t>(m) * k * sizeof(float));
+  DeviceBuffer bf(static_cast<size_t>(n) * k * sizeof(float));
+  dequantize(a, a_type, lda, af.as<float>(), m, k, stream);
+  dequantize(b, b_type, ldb, bf.as<float>(), n, k, stream);
+  dim3 grid((n + kTile - 1) / kTile, (m + kTile - 1) / kTile);
+  if (grid.y > 65535) throw std::runtime_error("reference: m too large for the reference grid");
+  reference_fp64_kernel<<<grid, 256, 0, stream>>>(af.as<float>(), bf.as<float>(), d_ref, m, n, k);
+  GKR_CHECK_LAUNCH();
+  GKR_CHECK(cudaStreamSynchronize(stream));  // the temporaries are freed on return
+}
+
+}  // namespace gkr

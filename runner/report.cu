@@ -1,0 +1,116 @@
+#include <cstdio>
+#include <ctime>
+
+#include "common.h"
+#include "json.h"
+#include "report.h"
+
+namespace gkr {
+namespace {
+
+template <class T>
+void opt_field(JsonWriter& j, const char* k, const std::optional<T>& v) {
+  if (v) j.field(k, *v);
+  else j.field_null(k);
+}
+
+std::string num(const std::optional<double>& v, const char* f) {
+  if (!v) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, *v);
+  return buf;
+}
+
+}  // namespace
+
+std::string iso_date_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string report_json(const RunReport& rep) {
+  const GkKernelInfo& in = *rep.info;
+  JsonWriter j;
+  j.begin_object();
+  j.field("kernel", in.name ? in.name : "")
+      .field("target", in.target ? in.target : "")
+      .field("gpu", rep.device.name)
+      .field("sm_count", rep.device.sm_count)
+      .field("cc", rep.device.cc())
+      .field("date", rep.date)
+      .field("reps", rep.config.reps)
+      .field("warmup", rep.config.warmup)
+      .field("seed", rep.config.seed)
+      .field("l2_bytes", rep.device.l2_bytes)
+      .field("baseline_library", rep.baseline_library);
+  j.key("kernel_info").begin_object()
+      .field("a", dtype_name(in.a)).field("b", dtype_name(in.b)).field("out", dtype_name(in.out))
+      .field("tile_m", in.tile_m).field("tile_n", in.tile_n).field("tile_k", in.tile_k)
+      .field("cluster_m", in.cluster_m).field("cluster_n", in.cluster_n)
+      .field("stages", in.stages).field("threads", in.threads)
+      .field("smem_bytes", in.smem_bytes).field("split_k", in.split_k)
+      .end_object();
+  j.key("results").begin_array();
+  for (const ProblemResult& r : rep.results) {
+    j.begin_object();
+    j.field("m", r.shape.m).field("n", r.shape.n).field("k", r.shape.k).field("status", r.status);
+    opt_field(j, "message", r.message);
+    opt_field(j, "us", r.us);
+    opt_field(j, "tflops", r.tflops);
+    opt_field(j, "rel_err", r.rel_err);
+    opt_field(j, "max_err", r.max_err);
+    opt_field(j, "tolerance", r.tolerance);
+    opt_field(j, "unwritten", r.unwritten);
+    if (r.baseline) {
+      j.key("baseline").begin_object()
+          .field("name", r.baseline->name)
+          .field("us", r.baseline->us)
+          .field("tflops", r.baseline->tflops)
+          .field("rel_err", r.baseline->rel_err)
+          .field("max_err", r.baseline->max_err)
+          .field("unwritten", r.baseline->unwritten)
+          .end_object();
+    } else {
+      j.field_null("baseline");
+    }
+    opt_field(j, "baseline_message", r.baseline_message);
+    opt_field(j, "ratio", r.ratio);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  return j.str() + "\n";
+}
+
+std::string report_table(const RunReport& rep) {
+  const GkKernelInfo& in = *rep.info;
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s) on %s (%d SMs, cc %s), reps %d, warmup %d\n",
+                in.name ? in.name : "?", in.target ? in.target : "?", dtype_name(in.a), dtype_name(in.b),
+                dtype_name(in.out), rep.device.name.c_str(), rep.device.sm_count, rep.device.cc().c_str(),
+                rep.config.reps, rep.config.warmup);
+  out += line;
+  std::snprintf(line, sizeof line, "%7s %7s %7s  %-7s %10s %8s %9s %9s %6s %10s %8s %6s\n", "M", "N", "K", "status",
+                "us", "TFLOP/s", "rel_err", "max_err", "unwr", "base_us", "base_TF", "ratio");
+  out += line;
+  for (const ProblemResult& r : rep.results) {
+    std::optional<double> bus, btf;
+    if (r.baseline) { bus = r.baseline->us; btf = r.baseline->tflops; }
+    std::string unwr = r.unwritten ? std::to_string(*r.unwritten) : "-";
+    std::snprintf(line, sizeof line, "%7d %7d %7d  %-7s %10s %8s %9s %9s %6s %10s %8s %6s\n", r.shape.m, r.shape.n,
+                  r.shape.k, r.status.c_str(), num(r.us, "%.1f").c_str(), num(r.tflops, "%.1f").c_str(),
+                  num(r.rel_err, "%.2e").c_str(), num(r.max_err, "%.2e").c_str(), unwr.c_str(),
+                  num(bus, "%.1f").c_str(), num(btf, "%.1f").c_str(), num(r.ratio, "%.2f").c_str());
+    out += line;
+    if (r.message) out += "        " + *r.message + "\n";
+    if (r.baseline_message) out += "        " + *r.baseline_message + "\n";
+  }
+  return out;
+}
+
+}  // namespace gkr

@@ -1,0 +1,60 @@
+// Plain data shared by the problem loop, the report writer and main.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gemmkit_abi.h"
+
+namespace gkr {
+
+struct Shape {
+  int m = 0, n = 0, k = 0;
+};
+
+struct RunConfig {
+  std::vector<Shape> problems;
+  int reps = 50;
+  int warmup = 10;
+  uint64_t seed = 1;
+  std::string json_path;            // empty: no JSON file
+  bool baseline = true;             // --no-baseline turns it off
+  bool fp8_fast_accum = false;      // --fp8-fast-accum: cuBLASLt FAST_ACCUM for the fp8 baseline
+  double timeout_s = 120;           // --timeout: watchdog per wait on the GPU
+  int device = 0;                   // --device
+  std::optional<double> tolerance;  // --tolerance: overrides the per-dtype default
+};
+
+struct DeviceInfo {
+  int index = 0;
+  std::string name;
+  int sm_count = 0;
+  int cc_major = 0, cc_minor = 0;
+  int64_t l2_bytes = 0;
+  int64_t memory_bytes = 0;
+  int driver_version = 0, runtime_version = 0;
+  std::string cc() const { return std::to_string(cc_major) + "." + std::to_string(cc_minor); }
+};
+
+struct BaselineResult {
+  std::string name;
+  double us = 0, tflops = 0;
+  double rel_err = 0, max_err = 0;
+  uint64_t unwritten = 0;
+};
+
+struct ProblemResult {
+  Shape shape;
+  std::string status;                  // "pass" | "fail" | "refused" | "error"
+  std::optional<std::string> message;  // why it was refused / failed / errored
+  std::optional<double> us, tflops;    // median of the timed runs
+  std::optional<double> rel_err, max_err;
+  std::optional<uint64_t> unwritten;
+  std::optional<double> tolerance;
+  std::optional<BaselineResult> baseline;
+  std::optional<std::string> baseline_message;  // why there is no baseline (null when it ran or was disabled)
+  std::optional<double> ratio;                  // baseline us / our us: > 1 means faster than the baseline
+};
+
+}  // namespace gkr
