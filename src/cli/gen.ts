@@ -116,7 +116,7 @@ async function main(): Promise<number> {
   for (const file of files) {
     const source = relative(root, file);
     for (const spec of await loadKernels(file)) {
-      const locate = locateKernelProperties(file, project);
+      const locate = locateKernelProperties(file, project, spec.name);
       const result = validate(spec, (path) => {
         const loc = locate(path);
         return loc ? { ...loc, file: relative(root, loc.file) } : undefined;

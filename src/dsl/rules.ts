@@ -1,0 +1,172 @@
+/**
+ * The registry of rule codes the validator (src/dsl/validate.ts) reports. Each rule says whether it
+ * is a limit of the chip ("hardware") or of this code generator ("generator"), and where it comes
+ * from: the citation of the facts.ts Fact it rests on, or the part of the generator that imposes it.
+ *
+ * Numbers that are hardware facts live in facts.ts; the few generator limits that are not there are
+ * the exported constants below, each with the reason for it.
+ */
+import { CONSUMER_REGISTER_OVERHEAD } from "./budget.js";
+import { CLUSTER_WIDTHS, SCHEDULER_SWIZZLES, SM90, SM90_TILE_M, type DType, type Fact, type Sm90OperandDType } from "./facts.js";
+
+export type RuleKind = "hardware" | "generator";
+
+export interface RuleInfo {
+  readonly kind: RuleKind;
+  readonly summary: string;
+  readonly source: string;
+}
+
+/**
+ * Threads per block on compute capability 9.0. Not (yet) in facts.ts; it belongs there as
+ * `SM90.maxThreadsPerBlock`, and this constant should then read it from there.
+ */
+export const SM90_MAX_THREADS_PER_BLOCK: Fact<number> = {
+  value: 1024,
+  source: "CUDA C++ Programming Guide, 'Compute Capability 9.0' technical specifications table: maximum 1024 threads per block",
+};
+
+/** The consumer releases a stage only after issuing the next k-block's MMAs, so one stage would deadlock. */
+export const MIN_STAGES = 2;
+/** The most ways the generated split-K reduction splits one output tile. */
+export const MAX_SPLIT_K = 16;
+/** CTAs per cluster this generator supports (the widest width of CLUSTER_WIDTHS; the hardware allows more). */
+export const MAX_CLUSTER_SIZE: number = Math.max(...CLUSTER_WIDTHS);
+/** m, n and k are passed to the generated kernel as C `int`. */
+export const MAX_PROBLEM_DIM = 2 ** 31 - 1;
+/** Rows of one 128-byte-swizzle atom (1024 B / 128 B): a TMA slice must start on one, so its rows are a multiple of this. */
+export const SWIZZLE_ATOM_ROWS: number = SM90.smemAlignBytes.value / SM90.swizzleBytes.value;
+/** The targets this generator has a backend for. */
+export const GENERATED_TARGETS = [SM90.target] as const;
+
+/** Output dtypes the store epilogue writes (check.ts's GemmOutDType; it could be derived from this). */
+export const GEMM_OUT_DTYPES = ["bf16", "fp16", "fp32"] as const satisfies readonly DType[];
+
+/** The dtypes wgmma multiplies. */
+export const OPERAND_DTYPES = Object.keys(SM90.wgmmaK.value) as Sm90OperandDType[];
+
+const GEMM_TEMPLATE = "templates/sm90/gemm.cu.hbs";
+
+export const RULES = {
+  "SPEC-FORM": {
+    kind: "generator",
+    summary:
+      "the spec has the shape defineKernel produces: op gemm with fp32 accumulation, tiler.mma [M, N, K], tiler.cluster [M, N], a persistent scheduler, a store epilogue, a problems array",
+    source: "src/dsl/types.ts: KernelSpec (kernels built from JavaScript bypass the type checker)",
+  },
+  TARGET: {
+    kind: "generator",
+    summary: `only ${GENERATED_TARGETS.join(", ")} is generated for now; sm_100a is not yet supported`,
+    source: `src/codegen/plan.ts: the only backend is ${GEMM_TEMPLATE}`,
+  },
+  "KERNEL-NAME": {
+    kind: "generator",
+    summary: "the kernel name is a C identifier ([A-Za-z_][A-Za-z0-9_]*), unique among the kernels generated together",
+    source: `${GEMM_TEMPLATE}: the name becomes the CUDA function <name>_kernel and the file generated/<name>.cu`,
+  },
+  "GEMM-DTYPE-AB": {
+    kind: "hardware",
+    summary: `A and B are wgmma operand types (${OPERAND_DTYPES.join(", ")}); a 16-bit A needs the same B, fp8 A and B may mix e4m3 and e5m2`,
+    source: SM90.wgmmaK.source,
+  },
+  "GEMM-DTYPE-OUT": {
+    kind: "generator",
+    summary: `the output dtype is one the store epilogue converts the fp32 accumulator to once (${GEMM_OUT_DTYPES.join(", ")})`,
+    source: "src/dsl/check.ts: GemmOutDType (the type checker's list, mirrored by GEMM_OUT_DTYPES)",
+  },
+  "SM90-MMA-M": {
+    kind: "hardware",
+    summary: `tile M is a multiple of the wgmma M (${SM90.wgmmaM.value}), one consumer warpgroup per ${SM90.wgmmaM.value} rows: one of ${SM90_TILE_M.join(", ")}`,
+    source: SM90.wgmmaM.source,
+  },
+  "SM90-MMA-N": {
+    kind: "hardware",
+    summary: `tile N is a wgmma N: ${SM90.wgmmaN.value.min} to ${SM90.wgmmaN.value.max} in steps of ${SM90.wgmmaN.value.step}`,
+    source: SM90.wgmmaN.source,
+  },
+  "SM90-MMA-K": {
+    kind: "hardware",
+    summary: `tile K is a positive multiple of the wgmma K (${Object.entries(SM90.wgmmaK.value).map(([t, k]) => `${k} for ${t}`).join(", ")})`,
+    source: SM90.wgmmaK.source,
+  },
+  "GEN-K-ATOM": {
+    kind: "generator",
+    summary: `tile K is whole ${SM90.swizzleBytes.value}-byte swizzle rows: a multiple of budget.kPerSwizzleAtom (${SM90.swizzleBytes.value} B / bytes(A) elements)`,
+    source: `${SM90.swizzleBytes.source}; ${GEMM_TEMPLATE}: static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage)`,
+  },
+  "GEN-EPILOGUE-N": {
+    kind: "generator",
+    summary: `tile N is whole epilogue chunks: a multiple of budget.epilogueChunkColumns (one ${SM90.swizzleBytes.value}-byte row of the output dtype)`,
+    source: `${GEMM_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0)`,
+  },
+  "SM90-CLUSTER": {
+    kind: "hardware",
+    summary: `each cluster width is a positive integer this generator builds multicast for (${CLUSTER_WIDTHS.join(", ")}), and a cluster holds at most ${SM90.clusterMaxPortable.value} CTAs (portable size)`,
+    source: `${SM90.clusterMaxPortable.source}; src/dsl/facts.ts: CLUSTER_WIDTHS`,
+  },
+  "CLUSTER-SIZE": {
+    kind: "generator",
+    summary: `a cluster holds at most ${MAX_CLUSTER_SIZE} CTAs (cluster M × N), fewer than the hardware's ${SM90.clusterMaxPortable.value}`,
+    source: "src/dsl/facts.ts: CLUSTER_WIDTHS (the multicast masks and the empty-barrier arrival counts are built for these widths)",
+  },
+  "SM90-TMA-BOX": {
+    kind: "hardware",
+    summary:
+      `each CTA loads a 1/clusterN slice of the A tile and a 1/clusterM slice of the B tile (TMA multicast): tile M / cluster N and tile N / cluster M are whole, at most ${SM90.tmaMaxBoxDim.value} rows, and multiples of ${SWIZZLE_ATOM_ROWS} rows (one ${SM90.smemAlignBytes.value}-byte swizzle atom)`,
+    source: `${SM90.tmaMaxBoxDim.source}; ${SM90.smemAlignBytes.source}`,
+  },
+  STAGES: {
+    kind: "generator",
+    summary: `stages is an integer >= ${MIN_STAGES} (the consumer frees a stage only after issuing the next one's MMAs)`,
+    source: `${GEMM_TEMPLATE}: consumer loop releases previous_stage after wgmma_wait_group<1>`,
+  },
+  "SM90-SMEM": {
+    kind: "hardware",
+    summary: `shared memory of the kernel (stages of A and B, epilogue buffers, barriers, alignment slack) fits one block: budget.smemBytes <= ${SM90.smemPerBlockBytes.value} B`,
+    source: SM90.smemPerBlockBytes.source,
+  },
+  "SM90-REG-ACC": {
+    kind: "generator",
+    summary: `the fp32 accumulators of a consumer thread plus CONSUMER_REGISTER_OVERHEAD fit the registers setmaxnreg gives each consumer: budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
+    source: `${SM90.registersPerSm.source}; ${SM90.setmaxnreg.source}; src/dsl/budget.ts: CONSUMER_REGISTER_OVERHEAD, CONSUMER_REGISTER_CEILING`,
+  },
+  "SM90-THREADS": {
+    kind: "hardware",
+    summary: `the block (one producer and one consumer warpgroup per ${SM90.wgmmaM.value} rows of the tile) has at most ${SM90_MAX_THREADS_PER_BLOCK.value} threads`,
+    source: SM90_MAX_THREADS_PER_BLOCK.source,
+  },
+  "SCHED-RASTER": {
+    kind: "generator",
+    summary: 'the persistent scheduler rasters along "m" or "n"',
+    source: "templates/common/scheduler.hbs: TileSchedule::at",
+  },
+  "SCHED-SWIZZLE": {
+    kind: "generator",
+    summary: `the persistent scheduler's swizzle (band width in tiles) is one of ${SCHEDULER_SWIZZLES.join(", ")}`,
+    source: "src/dsl/facts.ts: SCHEDULER_SWIZZLES",
+  },
+  SPLITK: {
+    kind: "generator",
+    summary: `scheduler.splitK is an integer from 1 to ${MAX_SPLIT_K}`,
+    source: `${GEMM_TEMPLATE}: the last split sums every split's fp32 partial tile in split order`,
+  },
+  "PROBLEM-POSITIVE": {
+    kind: "generator",
+    summary: `each problem's m, n and k are positive integers of at most ${MAX_PROBLEM_DIM} (passed as C int)`,
+    source: "templates/common/host.hbs: gk_check (GK-SHAPE) and the kernel's int m, n, k",
+  },
+  "PROBLEM-ALIGN-K": {
+    kind: "hardware",
+    summary: `k × bytes(A) and k × bytes(B) are multiples of ${SM90.tmaAlignBytes.value}: the row strides of A and B (K-major) are TMA global strides`,
+    source: SM90.tmaAlignBytes.source,
+  },
+  "PROBLEM-ALIGN-N": {
+    kind: "hardware",
+    summary: `n × bytes(out) is a multiple of ${SM90.tmaAlignBytes.value}: the row stride of D is a TMA global stride`,
+    source: SM90.tmaAlignBytes.source,
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleCode = keyof typeof RULES;
+
+export const RULE_CODES = Object.keys(RULES) as RuleCode[];

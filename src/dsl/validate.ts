@@ -1,0 +1,514 @@
+/**
+ * validate: KernelSpec -> ValidKernel, or every rule the spec breaks.
+ *
+ * The type checker (check.ts) already refuses illegal discrete choices in kernels/*.ts, but a spec
+ * can also be built from JavaScript or JSON, so every rule is checked again here at run time, and
+ * the quantitative ones (shared memory, registers, threads, TMA boxes, problem alignment) are
+ * checked only here. Each violation names its rule (rules.ts), the property path, the offending
+ * value and the legal values that would fix it, computed where possible.
+ */
+import { CONSUMER_REGISTER_OVERHEAD, sm90Budget, type Sm90Budget } from "./budget.js";
+import { CLUSTER_WIDTHS, DTYPES, SCHEDULER_SWIZZLES, SM90, SM90_TILE_M, type DType, type Sm90OperandDType } from "./facts.js";
+import {
+  GEMM_OUT_DTYPES,
+  GENERATED_TARGETS,
+  MAX_CLUSTER_SIZE,
+  MAX_PROBLEM_DIM,
+  MAX_SPLIT_K,
+  MIN_STAGES,
+  OPERAND_DTYPES,
+  RULES,
+  SM90_MAX_THREADS_PER_BLOCK,
+  SWIZZLE_ATOM_ROWS,
+  type RuleCode,
+  type RuleKind,
+} from "./rules.js";
+import type { KernelSpec } from "./types.js";
+
+export interface SourceLocation {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+export interface RuleViolation {
+  readonly code: RuleCode;
+  readonly kind: RuleKind;
+  /** The property the violation is reported at: "stages", "tiler.mma[1]", "problems[2].k", ... */
+  readonly path: string;
+  /** What is wrong, with the value. */
+  readonly message: string;
+  /** The offending value, as written (JSON for strings and arrays). */
+  readonly value: string;
+  /** The legal values, or the change that would make the spec legal. */
+  readonly legal: string;
+  readonly location?: SourceLocation;
+}
+
+export interface ValidKernel {
+  readonly spec: KernelSpec;
+  readonly budget: Sm90Budget;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly kernel: ValidKernel }
+  | { readonly ok: false; readonly violations: readonly RuleViolation[] };
+
+/** "file:line:col error CODE (kind): message; legal: legal" (the path instead of a place when unlocated). */
+export function formatViolation(v: RuleViolation): string {
+  const where = v.location ? `${v.location.file}:${v.location.line}:${v.location.column} ` : "";
+  const at = v.location ? "" : ` at ${v.path === "" ? "<spec>" : v.path}`;
+  return `${where}error ${v.code} (${v.kind})${at}: ${v.message}; legal: ${v.legal}`;
+}
+
+// ---- small helpers --------------------------------------------------------------------------------
+
+const fmt = (n: number): string => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(n));
+const show = (v: unknown): string => {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number") return fmt(v);
+  if (v === undefined) return "undefined";
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+const isPositiveInt = (v: unknown): v is number => isInt(v) && v > 0;
+const isDType = (v: unknown): v is DType => typeof v === "string" && Object.hasOwn(DTYPES, v);
+const isOperand = (v: unknown): v is Sm90OperandDType => typeof v === "string" && (OPERAND_DTYPES as readonly string[]).includes(v);
+const oneOf = (values: readonly (string | number)[]): string =>
+  values.length <= 1 ? values.map(show).join("") : `${values.slice(0, -1).map(show).join(", ")} or ${show(values[values.length - 1])}`;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
+
+/** The multiples of `step` nearest to `x` (the one below only if positive). */
+function nearestMultiples(x: number, step: number, max = Infinity): number[] {
+  const below = Math.floor(x / step) * step;
+  const above = Math.ceil(x / step) * step;
+  const out = [below, above === below ? below + step : above].filter((v) => v > 0 && v <= max);
+  return [...new Set(out)];
+}
+const eg = (values: readonly number[]): string => (values.length > 0 ? ` (nearest: ${values.map(fmt).join(" or ")})` : "");
+
+const WGMMA_N = SM90.wgmmaN.value;
+const SMEM_LIMIT = SM90.smemPerBlockBytes.value;
+const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Cluster shapes [M, N] this generator supports, for legal-value text. */
+const SUPPORTED_CLUSTERS: readonly (readonly [number, number])[] = CLUSTER_WIDTHS.flatMap((m) =>
+  CLUSTER_WIDTHS.filter((n) => m * n <= MAX_CLUSTER_SIZE).map((n) => [m, n] as const),
+);
+
+// ---- the validator --------------------------------------------------------------------------------
+
+export function validate(spec: KernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult {
+  const violations: RuleViolation[] = [];
+  const report = (code: RuleCode, path: string, message: string, value: string, legal: string): void => {
+    const location = locate?.(path);
+    violations.push({ code, kind: RULES[code].kind, path, message, value, legal, ...(location ? { location } : {}) });
+  };
+
+  const s: unknown = spec;
+  if (!isRecord(s)) {
+    report("SPEC-FORM", "", `the kernel spec is ${show(s)}, not an object`, show(s), "the object defineKernel({...}) returns");
+    return { ok: false, violations };
+  }
+
+  // -- name, target ---------------------------------------------------------------------------------
+  const name = s["name"];
+  if (typeof name !== "string" || !C_IDENTIFIER.test(name)) {
+    const fixed = typeof name === "string" && name !== "" ? name.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(?=[0-9])/, "k_") : undefined;
+    report(
+      "KERNEL-NAME",
+      "name",
+      `kernel name ${show(name)} is not a C identifier (it names the CUDA function and the generated file)`,
+      show(name),
+      `a C identifier matching [A-Za-z_][A-Za-z0-9_]*${fixed !== undefined ? `, e.g. ${show(fixed)}` : ""}`,
+    );
+  }
+
+  const target = s["target"];
+  const sm90 = target === SM90.target;
+  if (!sm90) {
+    const legal = `target: ${oneOf(GENERATED_TARGETS)}`;
+    if (target === "sm_100a") {
+      report("TARGET", "target", `target "sm_100a" is not yet supported: this generator has only an ${SM90.target} (Hopper) backend`, show(target), legal);
+    } else {
+      report("TARGET", "target", `target ${show(target)} is not a target this generator knows`, show(target), legal);
+    }
+  }
+
+  // -- op ---------------------------------------------------------------------------------------------
+  const op = isRecord(s["op"]) ? s["op"] : undefined;
+  if (!op) {
+    report("SPEC-FORM", "op", `op is ${show(s["op"])}, not an operation`, show(s["op"]), "gemm({ a, b, out })");
+  } else {
+    if (op["kind"] !== "gemm") {
+      report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm"`);
+    }
+    if (op["accumulator"] !== "fp32") {
+      report("SPEC-FORM", "op.accumulator", `accumulator ${show(op["accumulator"])} is not supported: wgmma accumulates in fp32 here`, show(op["accumulator"]), `"fp32"`);
+    }
+  }
+  const a = op?.["a"];
+  const b = op?.["b"];
+  const out = op?.["out"];
+  if (op) {
+    if (!isOperand(a)) {
+      report("GEMM-DTYPE-AB", "op.a", `A dtype ${show(a)} is not a wgmma operand type`, show(a), `a: ${oneOf(OPERAND_DTYPES)}`);
+    }
+    if (!isOperand(b)) {
+      report("GEMM-DTYPE-AB", "op.b", `B dtype ${show(b)} is not a wgmma operand type`, show(b), `b: ${oneOf(OPERAND_DTYPES)}`);
+    } else if (isOperand(a) && a !== b && (DTYPES[a].bytes !== 1 || DTYPES[b].bytes !== 1)) {
+      const legalB = DTYPES[a].bytes === 1 ? OPERAND_DTYPES.filter((t) => DTYPES[t].bytes === 1) : [a];
+      report(
+        "GEMM-DTYPE-AB",
+        "op.b",
+        `wgmma cannot multiply A ${a} by B ${b}: 16-bit operands must have the same type, fp8 operands may only mix with fp8`,
+        show(b),
+        `b: ${oneOf(legalB)} for a ${a}`,
+      );
+    }
+  }
+  if (op && !(GEMM_OUT_DTYPES as readonly unknown[]).includes(out)) {
+    report(
+      "GEMM-DTYPE-OUT",
+      "op.out",
+      `output dtype ${show(out)} is not one the store epilogue writes (it converts the fp32 accumulator once)`,
+      show(out),
+      `out: ${oneOf(GEMM_OUT_DTYPES)}`,
+    );
+  }
+
+  // -- tiler ------------------------------------------------------------------------------------------
+  const tiler = isRecord(s["tiler"]) ? s["tiler"] : undefined;
+  const mmaRaw = tiler?.["mma"];
+  const mma =
+    Array.isArray(mmaRaw) && mmaRaw.length === 3 && mmaRaw.every((x) => typeof x === "number")
+      ? (mmaRaw as unknown as readonly [number, number, number])
+      : undefined;
+  const clusterRaw = tiler?.["cluster"];
+  const cluster =
+    Array.isArray(clusterRaw) && clusterRaw.length === 2 && clusterRaw.every((x) => typeof x === "number")
+      ? (clusterRaw as unknown as readonly [number, number])
+      : undefined;
+  if (!tiler) report("SPEC-FORM", "tiler", `tiler is ${show(s["tiler"])}`, show(s["tiler"]), "{ mma: [M, N, K], cluster: [M, N] }");
+  else {
+    if (!mma) report("SPEC-FORM", "tiler.mma", `tiler.mma ${show(mmaRaw)} is not three numbers [M, N, K]`, show(mmaRaw), "[M, N, K], e.g. [128, 256, 64]");
+    if (!cluster) report("SPEC-FORM", "tiler.cluster", `tiler.cluster ${show(clusterRaw)} is not two numbers [M, N]`, show(clusterRaw), "[M, N], e.g. [1, 1]");
+  }
+
+  if (sm90 && mma) {
+    const [tileM, tileN, tileK] = mma;
+    if (!(SM90_TILE_M as readonly number[]).includes(tileM)) {
+      const m = SM90.wgmmaM.value;
+      report(
+        "SM90-MMA-M",
+        "tiler.mma[0]",
+        `tile M ${fmt(tileM)} is not a whole number of ${m}-row wgmma warpgroups from 1 to ${SM90_TILE_M.length}`,
+        fmt(tileM),
+        `tile M one of ${oneOf(SM90_TILE_M)}`,
+      );
+    }
+    if (!(isInt(tileN) && tileN >= WGMMA_N.min && tileN <= WGMMA_N.max && tileN % WGMMA_N.step === 0)) {
+      report(
+        "SM90-MMA-N",
+        "tiler.mma[1]",
+        `tile N ${fmt(tileN)} is not a wgmma N`,
+        fmt(tileN),
+        `tile N from ${WGMMA_N.min} to ${WGMMA_N.max} in steps of ${WGMMA_N.step}${eg(nearestMultiples(Math.min(tileN, WGMMA_N.max), WGMMA_N.step, WGMMA_N.max))}`,
+      );
+    }
+    if (isOperand(a)) {
+      const k = SM90.wgmmaK.value[a];
+      const atom = SM90.swizzleBytes.value / DTYPES[a].bytes;
+      if (!(isPositiveInt(tileK) && tileK % k === 0)) {
+        report(
+          "SM90-MMA-K",
+          "tiler.mma[2]",
+          `tile K ${fmt(tileK)} is not a positive multiple of the wgmma K ${k} for ${a}`,
+          fmt(tileK),
+          `tile K a positive multiple of ${k}; this generator further needs whole ${SM90.swizzleBytes.value}-byte swizzle rows, i.e. multiples of ${atom} for ${a}${eg(nearestMultiples(tileK, atom))}`,
+        );
+      }
+    }
+  }
+
+  if (sm90 && cluster) {
+    const [cm, cn] = cluster;
+    const size = cm * cn;
+    const clusters = SUPPORTED_CLUSTERS.map((c) => `[${c.join(", ")}]`).join(", ");
+    const bad = ([0, 1] as const).filter((i) => !(CLUSTER_WIDTHS as readonly number[]).includes(cluster[i]));
+    for (const i of bad) {
+      const w = cluster[i];
+      report(
+        "SM90-CLUSTER",
+        `tiler.cluster[${i}]`,
+        isPositiveInt(w)
+          ? `cluster width ${fmt(w)} along ${i === 0 ? "M" : "N"} is not one this generator builds TMA multicast for`
+          : `cluster width ${show(w)} along ${i === 0 ? "M" : "N"} is not a positive integer`,
+        show(w),
+        `each width ${oneOf(CLUSTER_WIDTHS)}, with M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
+      );
+    }
+    if (bad.length > 0) {
+      // reported above
+    } else if (size > SM90.clusterMaxPortable.value) {
+      report(
+        "SM90-CLUSTER",
+        "tiler.cluster",
+        `cluster ${cm}×${cn} holds ${size} CTAs, more than the portable maximum of ${SM90.clusterMaxPortable.value}`,
+        show(cluster),
+        `M×N <= ${SM90.clusterMaxPortable.value} CTAs; this generator supports M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
+      );
+    } else if (size > MAX_CLUSTER_SIZE) {
+      // The generator's limit, stricter than the hardware's (reported only where the hardware's holds).
+      report(
+        "CLUSTER-SIZE",
+        "tiler.cluster",
+        `cluster ${cm}×${cn} holds ${size} CTAs; this generator supports at most ${MAX_CLUSTER_SIZE} (the hardware allows ${SM90.clusterMaxPortable.value})`,
+        show(cluster),
+        `M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
+      );
+    }
+  }
+
+  if (sm90 && mma && cluster) {
+    const [tileM, tileN] = mma;
+    const [cm, cn] = cluster;
+    const checkSlice = (operand: "A" | "B", path: string, tile: number, tileName: string, width: number, widthName: string): void => {
+      if (!(isPositiveInt(width) && tile > 0)) return; // reported by SM90-CLUSTER / SM90-MMA-*
+      const rows = tile / width;
+      if (isInt(rows) && rows <= SM90.tmaMaxBoxDim.value && rows % SWIZZLE_ATOM_ROWS === 0) return;
+      const okWidths = CLUSTER_WIDTHS.filter((w) => {
+        const r = tile / w;
+        return isInt(r) && r <= SM90.tmaMaxBoxDim.value && r % SWIZZLE_ATOM_ROWS === 0;
+      });
+      report(
+        "SM90-TMA-BOX",
+        path,
+        `each CTA of the cluster loads 1/${fmt(width)} of the ${operand} tile by TMA multicast: ${tileName} ${fmt(tile)} / ${widthName} ${fmt(width)} = ${fmt(rows)} rows, not a whole box of at most ${SM90.tmaMaxBoxDim.value} rows in whole ${SWIZZLE_ATOM_ROWS}-row swizzle atoms`,
+        `${fmt(tile)} / ${fmt(width)}`,
+        `${tileName} / ${widthName} a multiple of ${SWIZZLE_ATOM_ROWS} and <= ${SM90.tmaMaxBoxDim.value}` +
+          (okWidths.length > 0 ? `: with ${tileName} ${fmt(tile)}, ${widthName} ${oneOf(okWidths)}` : `: no supported ${widthName} works with ${tileName} ${fmt(tile)}`),
+      );
+    };
+    checkSlice("A", "tiler.mma[0]", tileM, "tile M", cn, "cluster N");
+    checkSlice("B", "tiler.mma[1]", tileN, "tile N", cm, "cluster M");
+  }
+
+  // -- stages -----------------------------------------------------------------------------------------
+  const stages = s["stages"];
+  const stagesIsCount = isPositiveInt(stages);
+
+  // The budget needs known dtypes, a positive tile and a stage count; with a bad stage count it is
+  // computed at the minimum so the other resource rules still run.
+  const budgetSpec: KernelSpec | undefined =
+    sm90 && isDType(a) && isDType(out) && mma && mma.every((x) => Number.isFinite(x) && x > 0)
+      ? ({ ...(s as unknown as KernelSpec), stages: stagesIsCount ? stages : MIN_STAGES } as KernelSpec)
+      : undefined;
+  const budget = budgetSpec ? sm90Budget(budgetSpec) : undefined;
+  const maxStages = budgetSpec ? largestFittingStages(budgetSpec) : undefined;
+
+  if (!(stagesIsCount && stages >= MIN_STAGES)) {
+    const range =
+      maxStages !== undefined && maxStages >= MIN_STAGES
+        ? `an integer from ${MIN_STAGES} to ${maxStages} for this tile`
+        : `an integer >= ${MIN_STAGES}`;
+    report(
+      "STAGES",
+      "stages",
+      `stages ${show(stages)} is not an integer >= ${MIN_STAGES} (the consumer frees a stage only after issuing the next stage's MMAs)`,
+      show(stages),
+      `stages ${range}`,
+    );
+  }
+
+  if (budget && budgetSpec && stagesIsCount && budget.smemBytes > SMEM_LIMIT) {
+    const perStage = budget.aBytesPerStage + budget.bBytesPerStage;
+    report(
+      "SM90-SMEM",
+      "stages",
+      `shared memory ${fmt(budget.smemBytes)} B for ${stages} stages (${stages} × ${fmt(perStage)} B of A and B tiles + ${fmt(budget.epilogueBytes)} B epilogue + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(SMEM_LIMIT)} B per block`,
+      `${fmt(budget.smemBytes)} B`,
+      smemLegal(budgetSpec, maxStages ?? 0),
+    );
+  }
+
+  if (budget && budgetSpec && mma) {
+    const [tileM, tileN, tileK] = mma;
+    // Registers: accumulators + overhead within what setmaxnreg gives each consumer thread.
+    if (budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
+      // The largest tile N whose accumulators fit, in whole wgmma N steps and epilogue chunks.
+      const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
+      const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) * SM90.warpgroupThreads.value) / SM90.wgmmaM.value;
+      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
+      const okM = SM90_TILE_M.filter((m) => {
+        const bm = sm90Budget({ ...budgetSpec, tiler: { mma: [m, tileN, tileK], cluster: budgetSpec.tiler.cluster } });
+        return bm.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD <= bm.consumerRegisters;
+      });
+      const fixes = [
+        maxN >= nStep ? `tile N <= ${maxN} for tile M ${fmt(tileM)}` : undefined,
+        okM.length > 0 ? `tile M ${oneOf(okM)} for tile N ${fmt(tileN)}` : undefined,
+      ].filter((x) => x !== undefined);
+      report(
+        "SM90-REG-ACC",
+        "tiler.mma[1]",
+        `a ${fmt(tileM)}×${fmt(tileN)} tile needs ${fmt(budget.accumulatorRegisters)} fp32 accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} per consumer thread, more than the ${budget.consumerRegisters} each of ${budget.consumerWarpgroups} consumer warpgroups gets`,
+        `${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} registers`,
+        fixes.length > 0 ? fixes.join(", or ") : "a smaller tile",
+      );
+    }
+    if (budget.threads > SM90_MAX_THREADS_PER_BLOCK.value) {
+      const maxWarpgroups = Math.floor(SM90_MAX_THREADS_PER_BLOCK.value / SM90.warpgroupThreads.value) - 1;
+      report(
+        "SM90-THREADS",
+        "tiler.mma[0]",
+        `tile M ${fmt(tileM)} needs ${budget.consumerWarpgroups} consumer warpgroups + 1 producer = ${fmt(budget.threads)} threads, more than ${fmt(SM90_MAX_THREADS_PER_BLOCK.value)} per block`,
+        `${fmt(budget.threads)} threads`,
+        `tile M <= ${maxWarpgroups * SM90.wgmmaM.value} (${maxWarpgroups} consumer warpgroups)`,
+      );
+    }
+    // Generator: whole swizzle rows along K (only when the wgmma K rule holds, which it implies).
+    const wgmmaKOk = !isOperand(a) || (isPositiveInt(tileK) && tileK % SM90.wgmmaK.value[a] === 0);
+    if (wgmmaKOk && !(isInt(tileK) && tileK % budget.kPerSwizzleAtom === 0)) {
+      report(
+        "GEN-K-ATOM",
+        "tiler.mma[2]",
+        `tile K ${fmt(tileK)} is not whole ${SM90.swizzleBytes.value}-byte swizzle rows of ${String(a)} (${budget.kPerSwizzleAtom} elements each)`,
+        fmt(tileK),
+        `tile K a multiple of ${budget.kPerSwizzleAtom}${eg(nearestMultiples(tileK, budget.kPerSwizzleAtom))}`,
+      );
+    }
+    if (!(isInt(tileN) && tileN % budget.epilogueChunkColumns === 0)) {
+      report(
+        "GEN-EPILOGUE-N",
+        "tiler.mma[1]",
+        `tile N ${fmt(tileN)} is not whole epilogue chunks of ${budget.epilogueChunkColumns} ${String(out)} columns (one ${SM90.swizzleBytes.value}-byte row)`,
+        fmt(tileN),
+        `tile N a multiple of ${budget.epilogueChunkColumns} for ${String(out)} output${eg(nearestMultiples(tileN, budget.epilogueChunkColumns, WGMMA_N.max))}`,
+      );
+    }
+  }
+
+  // -- scheduler --------------------------------------------------------------------------------------
+  const scheduler = isRecord(s["scheduler"]) ? s["scheduler"] : undefined;
+  if (!scheduler || scheduler["kind"] !== "persistent") {
+    const v = scheduler ? scheduler["kind"] : s["scheduler"];
+    report("SPEC-FORM", scheduler ? "scheduler.kind" : "scheduler", `scheduler ${show(v)} is not generated`, show(v), "persistent({ raster, swizzle, splitK })");
+  }
+  if (scheduler) {
+    const raster = scheduler["raster"];
+    if (raster !== "m" && raster !== "n") {
+      report("SCHED-RASTER", "scheduler.raster", `raster ${show(raster)} is not a direction`, show(raster), `raster: "m" or "n"`);
+    }
+    const swizzle = scheduler["swizzle"];
+    if (!(SCHEDULER_SWIZZLES as readonly unknown[]).includes(swizzle)) {
+      report("SCHED-SWIZZLE", "scheduler.swizzle", `scheduler swizzle ${show(swizzle)} is not a supported band width`, show(swizzle), `swizzle: ${oneOf(SCHEDULER_SWIZZLES)}`);
+    }
+    const splitK = scheduler["splitK"];
+    if (!(isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K)) {
+      report("SPLITK", "scheduler.splitK", `splitK ${show(splitK)} is not an integer from 1 to ${MAX_SPLIT_K}`, show(splitK), `splitK an integer from 1 (no split) to ${MAX_SPLIT_K}`);
+    }
+  }
+
+  // -- epilogue ---------------------------------------------------------------------------------------
+  const epilogue = s["epilogue"];
+  if (!isRecord(epilogue) || epilogue["kind"] !== "store") {
+    const v = isRecord(epilogue) ? epilogue["kind"] : epilogue;
+    report("SPEC-FORM", isRecord(epilogue) ? "epilogue.kind" : "epilogue", `epilogue ${show(v)} is not generated`, show(v), "store()");
+  }
+
+  // -- problems ---------------------------------------------------------------------------------------
+  const problems = s["problems"];
+  if (!Array.isArray(problems)) {
+    report("SPEC-FORM", "problems", `problems ${show(problems)} is not a list`, show(problems), "[{ m, n, k }, ...]");
+  } else {
+    problems.forEach((p: unknown, i: number) => {
+      const path = `problems[${i}]`;
+      if (!isRecord(p)) {
+        report("SPEC-FORM", path, `problem ${show(p)} is not { m, n, k }`, show(p), "{ m, n, k } of positive integers");
+        return;
+      }
+      for (const dim of ["m", "n", "k"] as const) {
+        const v = p[dim];
+        if (!(isPositiveInt(v) && v <= MAX_PROBLEM_DIM)) {
+          report("PROBLEM-POSITIVE", `${path}.${dim}`, `${dim} ${show(v)} is not a positive integer that fits a C int`, show(v), `${dim} an integer from 1 to ${fmt(MAX_PROBLEM_DIM)}`);
+        }
+      }
+      const align = SM90.tmaAlignBytes.value;
+      const k = p["k"];
+      const kBytes = [a, b].filter(isDType).map((t) => DTYPES[t].bytes);
+      if (isPositiveInt(k) && kBytes.length > 0) {
+        const step = Math.max(...kBytes.map((bytes) => align / gcd(align, bytes)));
+        if (k % step !== 0) {
+          report(
+            "PROBLEM-ALIGN-K",
+            `${path}.k`,
+            `k ${fmt(k)} makes the rows of A and B ${kBytes.map((bytes) => `${fmt(k * bytes)} B`).filter((x, j, all) => all.indexOf(x) === j).join(" and ")}, not a multiple of ${align} bytes as TMA needs for a global stride`,
+            fmt(k),
+            `k a multiple of ${step} for ${[a, b].filter(isDType).filter((x, j, all) => all.indexOf(x) === j).join("/")}${eg(nearestMultiples(k, step))}`,
+          );
+        }
+      }
+      const n = p["n"];
+      if (isPositiveInt(n) && isDType(out)) {
+        const step = align / gcd(align, DTYPES[out].bytes);
+        if (n % step !== 0) {
+          report(
+            "PROBLEM-ALIGN-N",
+            `${path}.n`,
+            `n ${fmt(n)} makes the rows of D ${fmt(n * DTYPES[out].bytes)} B, not a multiple of ${align} bytes as TMA needs for a global stride`,
+            fmt(n),
+            `n a multiple of ${step} for ${out} output${eg(nearestMultiples(n, step))}`,
+          );
+        }
+      }
+    });
+  }
+
+  if (violations.length > 0 || !budget) {
+    if (violations.length === 0) {
+      // Unreachable for sm_90a specs that pass every rule; kept so `budget` is never missing.
+      report("SPEC-FORM", "", "the resource budget could not be computed", show(s), "a complete kernel spec");
+    }
+    return { ok: false, violations };
+  }
+  return { ok: true, kernel: { spec, budget } };
+}
+
+/** The largest stage count whose shared memory fits a block (0 if none). */
+function largestFittingStages(spec: KernelSpec): number {
+  const at = (stages: number): number => sm90Budget({ ...spec, stages }).smemBytes;
+  if (at(1) > SMEM_LIMIT) return 0;
+  // smemBytes grows with stages; bound the search by the per-stage bytes.
+  const b1 = sm90Budget({ ...spec, stages: 1 });
+  let hi = Math.max(1, Math.ceil(SMEM_LIMIT / Math.max(1, b1.aBytesPerStage + b1.bBytesPerStage)) + 1);
+  let lo = 1;
+  while (at(hi) <= SMEM_LIMIT) hi *= 2;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (at(mid) <= SMEM_LIMIT) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Legal-value text for SM90-SMEM: the largest stage count that fits, else a tile change that does. */
+function smemLegal(spec: KernelSpec, maxStages: number): string {
+  const [tileM, tileN, tileK] = spec.tiler.mma;
+  const tile = `${tileM}×${tileN}×${tileK} ${spec.op.a}`;
+  if (maxStages >= MIN_STAGES) return `stages <= ${maxStages} for this tile (${tile})`;
+  const atom = sm90Budget(spec).kPerSwizzleAtom;
+  const fits = (k: number): boolean =>
+    sm90Budget({ ...spec, stages: MIN_STAGES, tiler: { mma: [tileM, tileN, k], cluster: spec.tiler.cluster } }).smemBytes <= SMEM_LIMIT;
+  let bestK = 0;
+  for (let k = atom; k < tileK && fits(k); k += atom) bestK = k;
+  if (bestK > 0) return `no stage count >= ${MIN_STAGES} fits a ${tile} tile; at ${MIN_STAGES} stages tile K <= ${bestK}`;
+  return `no stage count >= ${MIN_STAGES} fits a ${tile} tile; use a smaller tile M or N`;
+}
