@@ -2,7 +2,7 @@
 //
 // gemm_bf16_m128_split2: D[M,N] = A[M,K] · B[N,K]ᵀ on sm_90a
 //   A bf16, B bf16, D bf16, accumulation fp32; A, B and D row-major (A, B K-major).
-//   CTA tile 128×128×64, cluster 1×2, 6 shared-memory stages,
+//   CTA tile 128×64×64, cluster 1×1, 8 shared-memory stages,
 //   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
 //   persistent tile walk: bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
@@ -29,11 +29,11 @@ constexpr GkDType kTypeB = GK_BF16;
 constexpr GkDType kTypeD = GK_BF16;
 
 constexpr int kTileM = 128;
-constexpr int kTileN = 128;
+constexpr int kTileN = 64;
 constexpr int kTileK = 64;
-constexpr int kStages = 6;
+constexpr int kStages = 8;
 constexpr int kClusterM = 1;
-constexpr int kClusterN = 2;
+constexpr int kClusterN = 1;
 constexpr int kClusterSize = kClusterM * kClusterN;
 constexpr int kSplitK = 2;
 constexpr int kSwizzle = 1;
@@ -49,23 +49,23 @@ constexpr int kSwizzleAtomsPerStage = 1;
 constexpr int kMmaK = 16;
 constexpr int kMmaPerAtom = kKPerSwizzleAtom / kMmaK;
 constexpr int kMmaM = 64;  // one warpgroup's rows (wgmma is m64nNk*)
-constexpr int kAccumulators = 64;
+constexpr int kAccumulators = 32;
 
 // Multicast: each CTA loads a 1/kClusterN slice of the A tile for its cluster row and a
 // 1/kClusterM slice of the B tile for its cluster column.
-constexpr int kASliceRows = 64;
-constexpr int kBSliceRows = 128;
+constexpr int kASliceRows = 128;
+constexpr int kBSliceRows = 64;
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
 constexpr uint32_t kABytesPerStage = 16384;
-constexpr uint32_t kBBytesPerStage = 16384;
+constexpr uint32_t kBBytesPerStage = 8192;
 constexpr uint32_t kTxBytesPerStage = kABytesPerStage + kBBytesPerStage;
 constexpr uint32_t kSmemA = 0;
-constexpr uint32_t kSmemB = 98304;
+constexpr uint32_t kSmemB = 131072;
 constexpr uint32_t kSmemEpilogue = 196608;
 constexpr uint32_t kSmemBarriers = 229376;
-constexpr uint32_t kSmemSplitFlags = 229472;
-constexpr uint32_t kSmemBytes = 230512;  // including 1024 bytes of alignment slack
+constexpr uint32_t kSmemSplitFlags = 229504;
+constexpr uint32_t kSmemBytes = 230544;  // including 1024 bytes of alignment slack
 
 // Epilogue: each consumer warpgroup stores its 64 rows in chunks of one swizzle row of D,
 // through two buffers so that a TMA store drains one while the other fills.
@@ -84,20 +84,6 @@ __device__ __forceinline__ void mbarrier_wait_parity(uint64_t* bar, uint32_t par
   }
 }
 
-// mbarrier.arrive on the barrier at the same shared-memory offset in CTA `cta_rank` of this cluster.
-// Default (.release.cta) semantics: the stage's readers are the wgmma's, already waited for, so no
-// cluster-scope release is needed, and one would stall the issuing warp on every k-block.
-__device__ __forceinline__ void mbarrier_arrive_shared_cluster(uint64_t* local_bar, uint32_t cta_rank) {
-  const uint32_t local = static_cast<uint32_t>(__cvta_generic_to_shared(local_bar));
-  asm volatile(
-      "{\n"
-      ".reg .b32 remote;\n"
-      "mapa.shared::cluster.u32 remote, %0, %1;\n"
-      "mbarrier.arrive.shared::cluster.b64 _, [remote];\n"
-      "}\n" ::"r"(local), "r"(cta_rank)
-      : "memory");
-}
-
 // bar.sync on a named barrier: synchronises `thread_count` threads (here one warpgroup) without
 // stopping the rest of the CTA. Barrier 0 is __syncthreads(); ids 1.. are ours.
 __device__ __forceinline__ void bar_sync(uint32_t barrier_id, uint32_t thread_count) {
@@ -114,7 +100,7 @@ __device__ __forceinline__ void setmaxnreg_dec() {
   asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;" ::"n"(kRegisters));
 }
 
-// ---- sm_90a MMA atom: one warpgroup, m64n128k16 ----
+// ---- sm_90a MMA atom: one warpgroup, m64n64k16 ----
 
 // Shared-memory matrix descriptor (PTX ISA "Matrix Descriptor Format" for wgmma): bits 0-13 hold
 // the start address >> 4; the constant part (leading byte offset 16 B, stride byte offset 1024 B, swizzle 128B) is fixed by the planner.
@@ -130,23 +116,23 @@ __device__ __forceinline__ void wgmma_wait_group() {
   asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(kPending) : "memory");
 }
 
-// wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16: D(64 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
-__device__ __forceinline__ void wgmma_m64n128k16_f32_bf16_bf16(float (&d)[64], uint64_t desc_a, uint64_t desc_b) {
+// wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16: D(32 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
+__device__ __forceinline__ void wgmma_m64n64k16_f32_bf16_bf16(float (&d)[32], uint64_t desc_a, uint64_t desc_b) {
   asm volatile(
       "{\n"
       ".reg .pred accumulate;\n"
       "setp.ne.b32 accumulate, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16\n"
-      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63},\n"
-      " %64, %65, accumulate, 1, 1, 0, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16\n"
+      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31},\n"
+      " %32, %33, accumulate, 1, 1, 0, 0;\n"
       "}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
       : "l"(desc_a), "l"(desc_b));
 }
 
 // ---- persistent tile schedule (shared by every target) ----
-// Work is counted in cluster tiles: a cluster of 1×2 CTAs covers
-// 1 M-blocks × 2 N-blocks. bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split.
+// Work is counted in cluster tiles: a cluster of 1×1 CTAs covers
+// 1 M-blocks × 1 N-blocks. bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split.
 struct TileCoord {
   int m_block;    // this CTA's block of kTileM rows
   int n_block;    // this CTA's block of kTileN columns
@@ -200,8 +186,7 @@ __device__ __forceinline__ void store_pair_swizzled(uint8_t* buffer, int row, in
 
 // Tell every CTA of the cluster that this consumer warpgroup is done reading `stage`.
 __device__ __forceinline__ void release_stage(uint64_t* empty_bar) {
-#pragma unroll
-  for (uint32_t cta = 0; cta < kClusterSize; ++cta) mbarrier_arrive_shared_cluster(empty_bar, cta);
+  ptx::mbarrier_arrive(empty_bar);
 }
 
 __global__ void __launch_bounds__(kThreads, 1)
@@ -213,7 +198,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
   uint64_t* empty = full + kStages;
 
   const int warpgroup = threadIdx.x / 128;
-  const uint32_t cta_rank = ptx::get_sreg_cluster_ctarank();
+  const uint32_t cta_rank = 0;
 
   if (threadIdx.x == 0) {
     for (int s = 0; s < kStages; ++s) {
@@ -222,9 +207,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     }
     ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
   }
-  // Peers multicast into our shared memory and arrive on our barriers: all must be initialised first.
-  ptx::barrier_cluster_arrive();
-  ptx::barrier_cluster_wait();
+  __syncthreads();
 
   const TileSchedule schedule(m, n, k);
   const int first_unit = blockIdx.x / kClusterSize;
@@ -238,9 +221,6 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       uint32_t phase = 0;
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
-      // CTAs that share this A tile: same position along M, every position along N.
-      uint16_t a_mask = 0;
-      for (int j = 0; j < kClusterN; ++j) a_mask |= static_cast<uint16_t>(1u << (b_slice + j * kClusterM));
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
         const TileCoord tile = schedule.at(unit, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
@@ -256,7 +236,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
             void* b_dst = b_stage + atom * kTileN * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, &tmap_a, a_coords, &full[stage], a_mask);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, &tmap_a, a_coords, &full[stage]);
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, &tmap_b, b_coords, &full[stage]);
           }
           if (++stage == kStages) {
@@ -297,7 +277,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
             // Inside a swizzle row, the k-th MMA starts k·kMmaK elements further along the row.
             const uint64_t desc_a = smem_descriptor(a_stage + atom * kTileM * kSwizzleRowBytes + step * kMmaK * sizeof(ElementA));
             const uint64_t desc_b = smem_descriptor(b_stage + atom * kTileN * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
-            wgmma_m64n128k16_f32_bf16_bf16(acc, desc_a, desc_b);
+            wgmma_m64n64k16_f32_bf16_bf16(acc, desc_a, desc_b);
           }
         }
         wgmma_commit_group();
@@ -347,6 +327,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
             const int row = consumer * kMmaM + frag_row + half * 8;
             const int col = j * 8 + frag_col;
             float2 sum = make_float2(0.0f, 0.0f);
+#pragma unroll 1
             for (int s = 0; s < kSplitK; ++s) {
               float2 part;
               if (s == tile.split) {
@@ -390,9 +371,6 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     }
     if (lane_in_wg == 0) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
   }
-  // Peers may still arrive on our barriers: leave only when the whole cluster is done.
-  ptx::barrier_cluster_arrive();
-  ptx::barrier_cluster_wait();
 }
 
 }  // namespace
@@ -428,6 +406,27 @@ static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type,
                             CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   return r == CUDA_SUCCESS ? cudaSuccess : cudaErrorInvalidValue;
 }
+
+// The tensor maps of the last launch, keyed by everything they encode. Not thread-safe: one host
+// thread launches a given kernel at a time.
+struct TensorMapCache {
+  CUtensorMap a, b, d;
+  bool valid = false;
+  const void* a_ptr = nullptr;
+  const void* b_ptr = nullptr;
+  const void* d_ptr = nullptr;
+  int m = 0, n = 0, k = 0;
+  int64_t lda = 0, ldb = 0, ldd = 0;
+
+  bool matches(const GkGemmArgs& g) const {
+    return valid && a_ptr == g.a && b_ptr == g.b && d_ptr == g.d && m == g.m && n == g.n && k == g.k && lda == g.lda &&
+           ldb == g.ldb && ldd == g.ldd;
+  }
+  void remember(const GkGemmArgs& g) {
+    a_ptr = g.a, b_ptr = g.b, d_ptr = g.d, m = g.m, n = g.n, k = g.k, lda = g.lda, ldb = g.ldb, ldd = g.ldd;
+    valid = true;
+  }
+};
 
 static const char* dtype_name(GkDType t) {
   switch (t) {
@@ -509,11 +508,17 @@ extern "C" const GkKernelInfo* gk_kernel_info() {
 
 extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   if (gk_check(args) != nullptr) return cudaErrorInvalidValue;
-  CUtensorMap tmap_a, tmap_b, tmap_d;
+  // Encoding three tensor maps costs microseconds of host time, as much as a small GEMM takes on
+  // the GPU: keep the last set and reuse it while the operands are the same.
+  static TensorMapCache maps;
   cudaError_t err;
-  if ((err = encode_tensor_map(&tmap_a, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementA), args->a, args->m, args->k, args->lda, kASliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
-  if ((err = encode_tensor_map(&tmap_b, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), args->b, args->n, args->k, args->ldb, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
-  if ((err = encode_tensor_map(&tmap_d, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), args->d, args->m, args->n, args->ldd, kMmaM, kEpilogueColumns)) != cudaSuccess) return err;
+  if (!maps.matches(*args)) {
+    maps.valid = false;
+    if ((err = encode_tensor_map(&maps.a, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementA), args->a, args->m, args->k, args->lda, kASliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
+    if ((err = encode_tensor_map(&maps.b, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), args->b, args->n, args->k, args->ldb, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
+    if ((err = encode_tensor_map(&maps.d, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), args->d, args->m, args->n, args->ldd, kMmaM, kEpilogueColumns)) != cudaSuccess) return err;
+    maps.remember(*args);
+  }
 
   static int configured_device = -1;
   static int max_clusters = 0;
@@ -546,5 +551,5 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   config.gridDim = dim3(clusters * kClusterSize, 1, 1);
   float* partials = static_cast<float*>(args->workspace);
   int* split_counters = kSplitK > 1 ? reinterpret_cast<int*>(static_cast<uint8_t*>(args->workspace) + partials_bytes(args->m, args->n, args->k)) : nullptr;
-  return cudaLaunchKernelEx(&config, gemm_bf16_m128_split2_kernel, tmap_a, tmap_b, tmap_d, args->m, args->n, args->k, partials, split_counters);
+  return cudaLaunchKernelEx(&config, gemm_bf16_m128_split2_kernel, maps.a, maps.b, maps.d, args->m, args->n, args->k, partials, split_counters);
 }

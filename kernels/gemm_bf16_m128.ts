@@ -1,29 +1,31 @@
 import { defineKernel, gemm, persistent, store } from "gemmkit";
 
-// The M=128 GEMMs of the NVFP4 suite, as dense bf16. With one M-block there are only N/128 output
-// tiles, too few for 132 SMs, and the time is spent streaming B: split K so every SM streams part
-// of B, and share each A tile across a 1×2 cluster with multicast.
-export const gemm_bf16_m128_split2 = defineKernel({
-  name: "gemm_bf16_m128_split2",
+// The M=128 GEMMs of the NVFP4 suite, as dense bf16. With one M-block the time goes into
+// streaming B once from memory, so the tile is narrow (128×64) to give every SM a slice of B,
+// with eight stages in flight. Tuned on an H100 (BENCHMARKS.md): wider tiles with split-K were slower.
+export const gemm_bf16_m128 = defineKernel({
+  name: "gemm_bf16_m128",
   target: "sm_90a",
   op: gemm({ a: "bf16", b: "bf16", out: "bf16" }),
-  tiler: { mma: [128, 128, 64], cluster: [1, 2] },
-  stages: 6,
-  scheduler: persistent({ raster: "m", swizzle: 1, splitK: 2 }),
+  tiler: { mma: [128, 64, 64], cluster: [1, 1] },
+  stages: 8,
+  scheduler: persistent({ raster: "m", swizzle: 1 }),
   epilogue: store(),
   problems: [
     { m: 128, n: 7168, k: 16384 },
     { m: 128, n: 7168, k: 2048 },
+    { m: 72, n: 7168, k: 2048 },
   ],
 });
 
-export const gemm_bf16_m128_split4 = defineKernel({
-  name: "gemm_bf16_m128_split4",
+// N=4096 gives only 64 tiles of 128×64: split K in two so 128 CTAs stream B.
+export const gemm_bf16_m128_split2 = defineKernel({
+  name: "gemm_bf16_m128_split2",
   target: "sm_90a",
   op: gemm({ a: "bf16", b: "bf16", out: "bf16" }),
-  tiler: { mma: [128, 128, 64], cluster: [1, 2] },
-  stages: 6,
-  scheduler: persistent({ raster: "m", swizzle: 1, splitK: 4 }),
+  tiler: { mma: [128, 64, 64], cluster: [1, 1] },
+  stages: 8,
+  scheduler: persistent({ raster: "m", swizzle: 1, splitK: 2 }),
   epilogue: store(),
   problems: [{ m: 128, n: 4096, k: 7168 }],
 });

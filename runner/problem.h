@@ -10,7 +10,7 @@
 namespace gkr {
 
 // Output tolerance by output dtype (see problem.cu for the reasoning).
-double default_tolerance(GkDType out);
+double default_tolerance(GkDType out, GkDType a, int k);
 
 // Why this kernel cannot run on this device at all (target / compute capability / dtypes),
 // or "" when it can.

@@ -20,7 +20,7 @@ struct RunConfig {
   uint64_t seed = 1;
   std::string json_path;            // empty: no JSON file
   bool baseline = true;             // --no-baseline turns it off
-  bool fp8_fast_accum = false;      // --fp8-fast-accum: cuBLASLt FAST_ACCUM for the fp8 baseline
+  bool fp8_fast_accum = true;       // cuBLASLt FAST_ACCUM for the fp8 baseline; --fp8-precise-accum turns it off
   double timeout_s = 120;           // --timeout: watchdog per wait on the GPU
   int device = 0;                   // --device
   std::optional<double> tolerance;  // --tolerance: overrides the per-dtype default

@@ -44,6 +44,8 @@ const USAGE = `usage: npm run bench -- [FILTER...] [options]
   --out PATH                results JSON (default build/results/bench-<timestamp>.json; latest.json is also written)
   --build-only              build and report ptxas facts, run nothing
   --timeout S               seconds allowed per kernel binary run (default 600)
+  --fp8-precise-accum       time the fp8 cuBLASLt baseline without fast accumulation (default: fast
+                            accumulation, the accumulation contract of the generated sm_90a fp8 kernels)
   --verbose                 show full nvcc reports and runner output`;
 
 interface BenchArgs {
@@ -55,6 +57,7 @@ interface BenchArgs {
   buildOnly: boolean;
   timeoutS: number;
   verbose: boolean;
+  fp8PreciseAccum: boolean;
 }
 
 class UsageError extends Error {}
@@ -78,6 +81,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | "help" {
       "build-only": { type: "boolean" },
       timeout: { type: "string" },
       verbose: { type: "boolean", short: "v" },
+      "fp8-precise-accum": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -91,6 +95,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | "help" {
     buildOnly: values["build-only"] ?? false,
     timeoutS: positiveInt(values.timeout, "--timeout", 600),
     verbose: values.verbose ?? false,
+    fp8PreciseAccum: values["fp8-precise-accum"] ?? false,
   };
 }
 
@@ -338,6 +343,7 @@ async function main(argv: string[]): Promise<number> {
     const jsonPath = join(rawDir, `${b.kernel.name}.json`);
     rmSync(jsonPath, { force: true });
     const runArgs = [...problems.flatMap((pr) => ["--problem", formatShape(pr)]), "--reps", String(opts.reps), "--json", jsonPath];
+    if (opts.fp8PreciseAccum) runArgs.push("--fp8-precise-accum");
     const t0 = performance.now();
     const r = await execa(b.binary!, runArgs, { cwd: root, reject: false, all: true, timeout: opts.timeoutS * 1000 });
     const seconds = (performance.now() - t0) / 1000;
