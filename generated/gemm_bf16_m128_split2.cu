@@ -320,27 +320,23 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
         bar_sync(1 + consumer, 128);
         if (!*is_last) continue;
         __threadfence();
-#pragma unroll
-        for (int j = 0; j < kTileN / 8; ++j) {
-#pragma unroll
-          for (int half = 0; half < 2; ++half) {
-            const int row = consumer * kMmaM + frag_row + half * 8;
-            const int col = j * 8 + frag_col;
-            float2 sum = make_float2(0.0f, 0.0f);
+        // Sum every split's partial (this one's too, from the workspace) in split order, so the
+        // result does not depend on which split finished last. The loads of one split are
+        // independent of each other, so they are all in flight at once.
 #pragma unroll 1
-            for (int s = 0; s < kSplitK; ++s) {
-              float2 part;
-              if (s == tile.split) {
-                part = make_float2(acc[j * 4 + half * 2], acc[j * 4 + half * 2 + 1]);
-              } else {
-                part = __ldcg(reinterpret_cast<const float2*>(
-                    partials + (static_cast<size_t>(tile.tile_index) * kSplitK + s) * tile_floats + row * kTileN + col));
-              }
-              sum.x += part.x;
-              sum.y += part.y;
+        for (int s = 0; s < kSplitK; ++s) {
+          const float* part = partials + (static_cast<size_t>(tile.tile_index) * kSplitK + s) * tile_floats;
+#pragma unroll
+          for (int j = 0; j < kTileN / 8; ++j) {
+#pragma unroll
+            for (int half = 0; half < 2; ++half) {
+              const int row = consumer * kMmaM + frag_row + half * 8;
+              const float2 v = __ldcg(reinterpret_cast<const float2*>(part + row * kTileN + j * 8 + frag_col));
+              float& x = acc[j * 4 + half * 2];
+              float& y = acc[j * 4 + half * 2 + 1];
+              x = s == 0 ? v.x : x + v.x;
+              y = s == 0 ? v.y : y + v.y;
             }
-            acc[j * 4 + half * 2] = sum.x;
-            acc[j * 4 + half * 2 + 1] = sum.y;
           }
         }
       }

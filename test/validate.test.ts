@@ -116,6 +116,8 @@ describe("each rule, violated alone", () => {
     "SCHED-RASTER": { spec: untyped(spec(), (s) => (s.scheduler.raster = "k")), path: "scheduler.raster", value: '"k"', legal: /"m" or "n"/ },
     "SCHED-SWIZZLE": { spec: spec({ swizzle: 3 }), path: "scheduler.swizzle", value: "3", legal: /1, 2, 4, 8 or 16/ },
     SPLITK: { spec: spec({ splitK: 17 }), path: "scheduler.splitK", value: "17", legal: /from 1 \(no split\) to 16/ },
+    // 128×256 bf16: 128 accumulators; summing partials needs 2 × 128 + 56 > 232 registers (N <= 176 fits; 128 in whole epilogue chunks).
+    "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with split-K/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
     "PROBLEM-ALIGN-K": {
       spec: spec({ problems: [{ m: 64, n: 64, k: 64 }, { m: 64, n: 64, k: 64 }, { m: 200, n: 776, k: 1001 }] }),

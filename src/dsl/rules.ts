@@ -150,6 +150,11 @@ export const RULES = {
     summary: `scheduler.splitK is an integer from 1 to ${MAX_SPLIT_K}`,
     source: `${GEMM_TEMPLATE}: the last split sums every split's fp32 partial tile in split order`,
   },
+  "SPLITK-REG": {
+    kind: "generator",
+    summary: `with splitK > 1 the last split holds its accumulators and one split's partials in registers while it sums them: 2 × budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
+    source: `${GEMM_TEMPLATE}: the split-K reduction loads a whole partial tile per split so the loads overlap`,
+  },
   "PROBLEM-POSITIVE": {
     kind: "generator",
     summary: `each problem's m, n and k are positive integers of at most ${MAX_PROBLEM_DIM} (passed as C int)`,

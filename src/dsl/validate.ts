@@ -414,6 +414,17 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     const splitK = scheduler["splitK"];
     if (!(isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K)) {
       report("SPLITK", "scheduler.splitK", `splitK ${show(splitK)} is not an integer from 1 to ${MAX_SPLIT_K}`, show(splitK), `splitK an integer from 1 (no split) to ${MAX_SPLIT_K}`);
+    } else if (splitK > 1 && budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
+      const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
+      const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) / 2) * (SM90.warpgroupThreads.value / SM90.wgmmaM.value);
+      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
+      report(
+        "SPLITK-REG",
+        "scheduler.splitK",
+        `splitK ${splitK} sums partial tiles in registers: 2 × ${budget.accumulatorRegisters} accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD} per consumer thread, more than its ${budget.consumerRegisters}`,
+        `splitK ${splitK}`,
+        maxN >= nStep ? `splitK: 1 for this tile, or tile N <= ${maxN} with split-K` : "splitK: 1 for this tile",
+      );
     }
   }
 
