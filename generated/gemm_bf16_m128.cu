@@ -83,6 +83,12 @@ __device__ __forceinline__ void mbarrier_wait_parity(uint64_t* bar, uint32_t par
   }
 }
 
+// prefetch.tensormap: pull a __grid_constant__ tensor map into the descriptor cache before the
+// first TMA that uses it, so that load does not also wait for the descriptor fetch.
+__device__ __forceinline__ void prefetch_tensormap(const CUtensorMap* map) {
+  asm volatile("prefetch.tensormap [%0];" ::"l"(reinterpret_cast<uint64_t>(map)) : "memory");
+}
+
 // bar.sync on a named barrier: synchronises `thread_count` threads (here one warpgroup) without
 // stopping the rest of the CTA. Barrier 0 is __syncthreads(); ids 1.. are ours.
 __device__ __forceinline__ void bar_sync(uint32_t barrier_id, uint32_t thread_count) {
@@ -200,6 +206,9 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
   const uint32_t cta_rank = 0;
 
   if (threadIdx.x == 0) {
+    prefetch_tensormap(&tmap_a);
+    prefetch_tensormap(&tmap_b);
+    prefetch_tensormap(&tmap_d);
     for (int s = 0; s < kStages; ++s) {
       ptx::mbarrier_init(&full[s], 1);  // the local producer's arrive.expect_tx
       ptx::mbarrier_init(&empty[s], kConsumerWarpgroups * kClusterSize);  // every consumer of the cluster
@@ -473,22 +482,18 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   if ((err = cudaGetDevice(&device)) != cudaSuccess) return err;
 
   cudaLaunchConfig_t config = {};
-  cudaLaunchAttribute attributes[1];
-  attributes[0].id = cudaLaunchAttributeClusterDimension;
-  attributes[0].val.clusterDim.x = kClusterSize;
-  attributes[0].val.clusterDim.y = 1;
-  attributes[0].val.clusterDim.z = 1;
   config.blockDim = dim3(kThreads, 1, 1);
   config.dynamicSmemBytes = kSmemBytes;
   config.stream = stream;
-  config.attrs = attributes;
-  config.numAttrs = 1;
 
   if (configured_device != device) {
     if ((err = cudaFuncSetAttribute(gemm_bf16_m128_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes)) != cudaSuccess) return err;
     // One CTA per SM: as many clusters as can be resident at once walk the tile list.
-    config.gridDim = dim3(kClusterSize, 1, 1);
-    if ((err = cudaOccupancyMaxActiveClusters(&max_clusters, gemm_bf16_m128_kernel, &config)) != cudaSuccess) return err;
+    // No cluster attribute for a 1-CTA cluster: a plain launch starts sooner.
+    int blocks_per_sm = 0, sm_count = 0;
+    if ((err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, gemm_bf16_m128_kernel, kThreads, kSmemBytes)) != cudaSuccess) return err;
+    if ((err = cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess) return err;
+    max_clusters = blocks_per_sm * sm_count;
     if (max_clusters <= 0) return cudaErrorInvalidConfiguration;
     configured_device = device;
   }

@@ -97,6 +97,12 @@ __device__ __forceinline__ void mbarrier_arrive_shared_cluster(uint64_t* local_b
       : "memory");
 }
 
+// prefetch.tensormap: pull a __grid_constant__ tensor map into the descriptor cache before the
+// first TMA that uses it, so that load does not also wait for the descriptor fetch.
+__device__ __forceinline__ void prefetch_tensormap(const CUtensorMap* map) {
+  asm volatile("prefetch.tensormap [%0];" ::"l"(reinterpret_cast<uint64_t>(map)) : "memory");
+}
+
 // bar.sync on a named barrier: synchronises `thread_count` threads (here one warpgroup) without
 // stopping the rest of the CTA. Barrier 0 is __syncthreads(); ids 1.. are ours.
 __device__ __forceinline__ void bar_sync(uint32_t barrier_id, uint32_t thread_count) {
@@ -215,6 +221,9 @@ gemm_e4m3_128x256_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gri
   const uint32_t cta_rank = ptx::get_sreg_cluster_ctarank();
 
   if (threadIdx.x == 0) {
+    prefetch_tensormap(&tmap_a);
+    prefetch_tensormap(&tmap_b);
+    prefetch_tensormap(&tmap_d);
     for (int s = 0; s < kStages; ++s) {
       ptx::mbarrier_init(&full[s], 1);  // the local producer's arrive.expect_tx
       ptx::mbarrier_init(&empty[s], kConsumerWarpgroups * kClusterSize);  // every consumer of the cluster
@@ -495,14 +504,14 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   if ((err = cudaGetDevice(&device)) != cudaSuccess) return err;
 
   cudaLaunchConfig_t config = {};
+  config.blockDim = dim3(kThreads, 1, 1);
+  config.dynamicSmemBytes = kSmemBytes;
+  config.stream = stream;
   cudaLaunchAttribute attributes[1];
   attributes[0].id = cudaLaunchAttributeClusterDimension;
   attributes[0].val.clusterDim.x = kClusterSize;
   attributes[0].val.clusterDim.y = 1;
   attributes[0].val.clusterDim.z = 1;
-  config.blockDim = dim3(kThreads, 1, 1);
-  config.dynamicSmemBytes = kSmemBytes;
-  config.stream = stream;
   config.attrs = attributes;
   config.numAttrs = 1;
 
