@@ -4,7 +4,7 @@
 // `npm run gen` produces, byte for byte. CI has nvcc but no GPU; nothing here runs a kernel.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit } from "../src/codegen/emit.js";
@@ -26,7 +26,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Compile one TU for sm_90a (as bench does) and return ptxas's report of its kernels. */
 async function build(file: string): Promise<ReturnType<typeof parsePtxasReport>> {
-  const r = await execa(toolchain.nvcc, [...compileFlags("sm_90a"), "-c", file, "-o", `${file}.o`], { cwd: root, reject: false, all: true });
+  const object = join(work, `${basename(file)}.o`);
+  const r = await execa(toolchain.nvcc, [...compileFlags("sm_90a"), "-c", file, "-o", object], { cwd: root, reject: false, all: true });
   if (r.exitCode !== 0) throw new Error(`nvcc failed for ${file}:\n${r.all}`);
   return parsePtxasReport(r.all ?? "");
 }
