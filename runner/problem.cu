@@ -205,7 +205,25 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     if (e == cudaSuccess) return std::string();
     return std::string("gk_launch returned ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
   };
-  const TimingResult t = time_launches(kernel, tc);
+
+  // The kernel and the baseline are timed in alternating blocks (kernel, baseline, kernel,
+  // baseline), so clock and temperature drift during the run affects both alike.
+  BaselineRun base;
+  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), d);
+  const int first_half = (cfg_.reps + 1) / 2;
+  const int second_half = cfg_.reps - first_half;
+  std::vector<double> kernel_us;
+  auto time_block = [&](const LaunchFn& fn, int reps, int warmup, std::vector<double>& into) {
+    TimingConfig block = tc;
+    block.reps = reps;
+    block.warmup = warmup;
+    const TimingResult t = time_launches(fn, block);
+    into.insert(into.end(), t.samples_us.begin(), t.samples_us.end());
+  };
+  time_block(kernel, first_half, cfg_.warmup, kernel_us);
+  time_baseline_block(base, first_half, cfg_.warmup, tc, r);
+  if (second_half > 0) time_block(kernel, second_half, 2, kernel_us);
+  const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
   r.tflops = flops(s) / (t.median_us * 1e6);
 
@@ -231,37 +249,55 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   r.status = why.empty() ? "pass" : "fail";
   if (!why.empty()) r.message = why;
 
-  if (cfg_.baseline) run_baseline(s, a.get(), b.get(), d, d_ref.as<double>(), d_bytes, r);
+  // The baseline's second block ends with its own output in D: check that one too.
+  time_baseline_block(base, second_half, 2, tc, r);
+  finish_baseline(base, s, d, d_ref.as<double>(), r);
 }
 
-void ProblemRunner::run_baseline(const Shape& s, const void* a, const void* b, void* d, const double* d_ref,
-                                 size_t d_bytes, ProblemResult& r) {
+ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b, void* d) {
+  BaselineRun run;
   try {
     BaselineProblem bp;
     bp.m = s.m; bp.n = s.n; bp.k = s.k;
     bp.a = a; bp.b = b; bp.d = d;
     bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
     bp.fp8_fast_accum = cfg_.fp8_fast_accum;
-    std::string why;
-    std::unique_ptr<Baseline> base = make_baseline(bp, stream_, &why);
-    if (!base) {
-      r.baseline_message = why;
-      return;
-    }
-    TimingConfig tc;
-    tc.warmup = cfg_.warmup;
-    tc.reps = cfg_.reps;
-    tc.timeout_s = cfg_.timeout_s;
-    tc.flush = flush_.get();
-    tc.flush_bytes = flush_.bytes();
-    tc.poison = d;
-    tc.poison_bytes = d_bytes;
-    tc.stream = stream_;
-    Baseline* bl = base.get();
-    const TimingResult t = time_launches([bl](cudaStream_t st) { return bl->launch(st); }, tc);
+    run.impl = make_baseline(bp, stream_, &run.message);
+  } catch (const std::exception& e) {
+    run.impl.reset();
+    run.message = std::string("baseline error: ") + e.what();
+    note_failure(e);
+  }
+  return run;
+}
+
+void ProblemRunner::time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult&) {
+  if (!run.impl || reps <= 0) return;
+  try {
+    TimingConfig block = tc;
+    block.reps = reps;
+    block.warmup = warmup;
+    Baseline* bl = run.impl.get();
+    const TimingResult t = time_launches([bl](cudaStream_t st) { return bl->launch(st); }, block);
+    run.samples_us.insert(run.samples_us.end(), t.samples_us.begin(), t.samples_us.end());
+  } catch (const std::exception& e) {
+    // The kernel's own verdict stands; only the baseline is missing.
+    run.impl.reset();
+    run.message = std::string("baseline error: ") + e.what();
+    note_failure(e);
+  }
+}
+
+void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r) {
+  if (!run.impl) {
+    if (!run.message.empty()) r.baseline_message = run.message;
+    return;
+  }
+  try {
     const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m, s.n, stream_);
+    const TimingResult t = summarize(run.samples_us);
     BaselineResult br;
-    br.name = base->name();
+    br.name = run.impl->name();
     br.us = t.median_us;
     br.tflops = flops(s) / (t.median_us * 1e6);
     br.rel_err = st.rel_err;
@@ -270,7 +306,6 @@ void ProblemRunner::run_baseline(const Shape& s, const void* a, const void* b, v
     r.baseline = br;
     if (r.us && *r.us > 0) r.ratio = br.us / *r.us;
   } catch (const std::exception& e) {
-    // The kernel's own verdict stands; only the baseline is missing.
     r.baseline_message = std::string("baseline error: ") + e.what();
     note_failure(e);
   }

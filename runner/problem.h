@@ -2,10 +2,14 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common.h"
+#include "baseline.h"
 #include "results.h"
+#include "timing.h"
 
 namespace gkr {
 
@@ -31,8 +35,15 @@ class ProblemRunner {
 
  private:
   void run_checked(const Shape& s, ProblemResult& r);
-  void run_baseline(const Shape& s, const void* a, const void* b, void* d, const double* d_ref,
-                    size_t d_bytes, ProblemResult& r);
+  // The vendor baseline for one problem, timed in blocks between the kernel's blocks.
+  struct BaselineRun {
+    std::unique_ptr<Baseline> impl;
+    std::string message;              // why there is none, when impl is null
+    std::vector<double> samples_us;
+  };
+  BaselineRun start_baseline(const Shape& s, const void* a, const void* b, void* d);
+  void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
+  void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
   void note_failure(const std::exception& e);
 
   const RunConfig& cfg_;

@@ -95,11 +95,17 @@ TimingResult time_launches(const LaunchFn& launch, const TimingConfig& cfg) {
     GKR_CHECK(cudaEventElapsedTime(&ms, start[i], stop[i]));
     us[i] = 1000.0 * ms;
   }
-  std::sort(us.begin(), us.end());
+  return summarize(std::move(us));
+}
+
+TimingResult summarize(std::vector<double> samples_us) {
   TimingResult r;
-  const size_t n = us.size();
-  r.median_us = (n % 2) ? us[n / 2] : 0.5 * (us[n / 2 - 1] + us[n / 2]);
-  r.min_us = us.front();
+  r.samples_us = samples_us;
+  std::sort(samples_us.begin(), samples_us.end());
+  const size_t n = samples_us.size();
+  if (n == 0) return r;
+  r.median_us = (n % 2) ? samples_us[n / 2] : 0.5 * (samples_us[n / 2 - 1] + samples_us[n / 2]);
+  r.min_us = samples_us.front();
   return r;
 }
 

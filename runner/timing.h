@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace gkr {
 
@@ -25,7 +26,11 @@ struct TimingConfig {
 struct TimingResult {
   double median_us = 0;
   double min_us = 0;
+  std::vector<double> samples_us;  // every timed run, in order
 };
+
+// Median and minimum of samples gathered over several blocks of runs.
+TimingResult summarize(std::vector<double> samples_us);
 
 // Protocol:
 //   warmup runs: poison D, launch (the first one is waited for on its own, so a bad launch or
