@@ -142,6 +142,7 @@ describe("renderStaticTable", () => {
     stackBytes: 0,
     spillStores: 0,
     spillLoads: 0,
+    tensorSass: "HGMMA×4",
     build: "cached",
     ok: true,
   };
@@ -154,7 +155,7 @@ describe("renderStaticTable", () => {
     );
     const lines = out.split("\n");
     expect(lines[0]).toMatch(/^kernel\s+target\s+tile\s+cluster\s+stages\s+threads\s+regs/);
-    for (const cell of ["hopper_bf16_128x256", "sm_90a", "128x256x64", "2x1", "384", "168", "196.0", "0/0", "cached"]) expect(lines[2]).toContain(cell);
+    for (const cell of ["hopper_bf16_128x256", "sm_90a", "128x256x64", "2x1", "384", "168", "196.0", "0/0", "HGMMA×4", "cached"]) expect(lines[2]).toContain(cell);
     for (const cell of ["spiller", "255", "64/48", "SPILLS"]) expect(lines[3]).toContain(cell);
     for (const cell of ["broken", "—", "BUILD FAILED"]) expect(lines[4]).toContain(cell);
   });

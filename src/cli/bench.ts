@@ -34,6 +34,7 @@ import {
   type CompileResult,
 } from "./nvcc.js";
 import { describeSpills, parsePtxasReport, spillingEntries, type PtxasEntry } from "./ptxas.js";
+import { countTensorSass, findCuobjdump, formatSassCounts, sassOf } from "./sass.js";
 import { errorRow, isFailure, parseRunnerReport, renderResultsTable, renderStaticTable, type BenchRow, type StaticRow } from "./table.js";
 
 const USAGE = `usage: npm run bench -- [FILTER...] [options]
@@ -271,6 +272,19 @@ async function main(argv: string[]): Promise<number> {
     }
   });
 
+  // Tensor-core SASS per kernel, where this machine has cuobjdump (the GPU machines do; CI does not).
+  const cuobjdump = await findCuobjdump(tc.cudaRoot);
+  const tensorSass = new Map<string, string>();
+  if (cuobjdump) {
+    await runPool(builds.filter((b) => b.compile?.ok), opts.jobs, async (b) => {
+      try {
+        tensorSass.set(b.kernel.name, formatSassCounts(countTensorSass(await sassOf(cuobjdump, b.compile!.object))));
+      } catch (err) {
+        console.error(chalk.yellow(`${b.kernel.name}: ${err instanceof Error ? err.message : String(err)}`));
+      }
+    });
+  }
+
   const staticRows = builds.map((b): StaticRow => {
     const e = b.entries;
     const max = (f: (x: PtxasEntry) => number): number | null => (e.length ? Math.max(...e.map(f)) : null);
@@ -288,6 +302,7 @@ async function main(argv: string[]): Promise<number> {
       stackBytes: max((x) => x.stackBytes),
       spillStores: sum((x) => x.spillStores),
       spillLoads: sum((x) => x.spillLoads),
+      tensorSass: tensorSass.get(b.kernel.name) ?? null,
       build: b.build,
       ok: !b.failure,
     };

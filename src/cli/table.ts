@@ -235,12 +235,14 @@ export interface StaticRow {
   stackBytes: number | null;
   spillStores: number | null;
   spillLoads: number | null;
+  /** Tensor-core instructions in the SASS ("HGMMA×4"), "none", or null without cuobjdump. */
+  tensorSass: string | null;
   /** "built", "cached", "SPILLS", "BUILD FAILED", ... */
   build: string;
   ok: boolean;
 }
 
-export const STATIC_HEADERS = ["kernel", "target", "tile", "cluster", "stages", "threads", "regs", "smem KiB", "static smem", "stack", "spills st/ld", "build"] as const;
+export const STATIC_HEADERS = ["kernel", "target", "tile", "cluster", "stages", "threads", "regs", "smem KiB", "static smem", "stack", "spills st/ld", "tensor SASS", "build"] as const;
 
 const optNum = (v: number | null): string => (v === null ? DASH : String(v));
 
@@ -258,7 +260,8 @@ export function renderStaticTable(rows: readonly StaticRow[], opts: RenderOption
     { text: optNum(r.staticSmemBytes) },
     { text: optNum(r.stackBytes) },
     { text: r.spillStores === null ? DASH : `${r.spillStores}/${r.spillLoads ?? 0}` },
+    { text: r.tensorSass ?? DASH, ...(r.tensorSass === "none" ? { paint: c.red } : {}) },
     { text: r.build, paint: r.ok ? c.green : c.red },
   ]);
-  return layout(STATIC_HEADERS, ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left"], cells);
+  return layout(STATIC_HEADERS, ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left", "left"], cells);
 }
