@@ -36,6 +36,8 @@ constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
 constexpr int kClusterSize = kClusterM * kClusterN;
 constexpr int kSplitK = 2;
+// Whether several work units may share an output tile (split-K or stream-K) and reduce in fp32.
+constexpr bool kSharedTiles = true;
 constexpr int kSwizzle = 1;
 constexpr int kThreads = 384;
 constexpr int kConsumerWarpgroups = 2;
@@ -144,12 +146,25 @@ struct TileCoord {
   int n_block;    // this CTA's block of kTileN columns
   int k_begin;    // first k-block of this work unit
   int k_end;      // one past its last k-block
-  int split;      // which K split this is (0 when not split)
+  int split;      // which of the units sharing this output tile this is (0 when not shared)
+  int splits;     // how many units share this output tile (1: it owns the whole K range)
   int tile_index; // output tile index (for split-K bookkeeping)
 };
 
+// Output tile `tile` of an m_clusters × n_clusters grid of cluster tiles, in the walk order the
+// plan chose (bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split).
+__host__ __device__ inline void tile_position(int tile, int m_clusters, int n_clusters, int* m_cluster, int* n_cluster) {
+  // Bands of kSwizzle cluster columns; inside a band, walk along the columns, then step along M.
+  const int band = tile / (kSwizzle * m_clusters);
+  const int in_band = tile % (kSwizzle * m_clusters);
+  const int cols = n_clusters - band * kSwizzle < kSwizzle ? n_clusters - band * kSwizzle : kSwizzle;
+  *n_cluster = band * kSwizzle + in_band % cols;
+  *m_cluster = in_band / cols;
+}
+
 struct TileSchedule {
   int m_clusters, n_clusters, k_blocks, units;
+  int max_splits = kSplitK;  // units that may share one output tile
 
   __host__ __device__ TileSchedule(int m, int n, int k) {
     const int m_blocks = (m + kTileM - 1) / kTileM;
@@ -164,22 +179,25 @@ struct TileSchedule {
     // Splits of one tile are adjacent, so they run at the same time and the reduction waits little.
     const int split = unit % kSplitK;
     const int tile = unit / kSplitK;
-    // Bands of kSwizzle cluster columns; inside a band, walk along the columns, then step along M.
-    const int band = tile / (kSwizzle * m_clusters);
-    const int in_band = tile % (kSwizzle * m_clusters);
-    const int cols = n_clusters - band * kSwizzle < kSwizzle ? n_clusters - band * kSwizzle : kSwizzle;
-    const int n_cluster = band * kSwizzle + in_band % cols;
-    const int m_cluster = in_band / cols;
+    int m_cluster, n_cluster;
+    tile_position(tile, m_clusters, n_clusters, &m_cluster, &n_cluster);
     TileCoord c;
     c.m_block = m_cluster * kClusterM + static_cast<int>(cta_rank % kClusterM);
     c.n_block = n_cluster * kClusterN + static_cast<int>(cta_rank / kClusterM);
     c.k_begin = static_cast<int>((static_cast<long long>(k_blocks) * split) / kSplitK);
     c.k_end = static_cast<int>((static_cast<long long>(k_blocks) * (split + 1)) / kSplitK);
     c.split = split;
+    c.splits = kSplitK;
     c.tile_index = (m_cluster * n_clusters + n_cluster) * kClusterSize + static_cast<int>(cta_rank);
     return c;
   }
 };
+
+// Output tiles the split-K workspace holds a slot for (clusters padded to whole clusters).
+__host__ __device__ inline int tile_slots(const TileSchedule& s) { return s.m_clusters * s.n_clusters * kClusterSize; }
+
+using Schedule = TileSchedule;
+__host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
 // Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
 // SWIZZLE_128B expects: the 16-byte unit u of row r sits at unit u ^ (r % 8).
@@ -218,7 +236,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
   }
   __syncthreads();
 
-  const TileSchedule schedule(m, n, k);
+  const Schedule schedule = make_schedule(m, n, k, gridDim.x);
   const int first_unit = blockIdx.x / kClusterSize;
   const int unit_stride = gridDim.x / kClusterSize;
 
@@ -302,12 +320,14 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       wgmma_wait_group<0>();
       if (previous_stage >= 0 && lane_in_wg == 0) release_stage(&empty[previous_stage]);
 
-      // Split-K: publish this split's fp32 partial tile; the last split to finish sums all of them
-      // in split order (so the result does not depend on which finished last) and stores D.
-      {
+      // Shared tile (split-K / stream-K): publish this unit's fp32 partial; the last unit of the
+      // tile to finish sums all of them in split order (so the result does not depend on which
+      // finished last) and stores D.
+      if (tile.splits > 1) {
         int* is_last = reinterpret_cast<int*>(smem + kSmemSplitFlags) + consumer;
         const size_t tile_floats = static_cast<size_t>(kTileM) * kTileN;
-        float* my_partial = partials + (static_cast<size_t>(tile.tile_index) * kSplitK + tile.split) * tile_floats;
+        float* tile_partials = partials + static_cast<size_t>(tile.tile_index) * schedule.max_splits * tile_floats;
+        float* my_partial = tile_partials + static_cast<size_t>(tile.split) * tile_floats;
 #pragma unroll
         for (int j = 0; j < kTileN / 8; ++j) {
 #pragma unroll
@@ -322,19 +342,18 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
         if (lane_in_wg == 0) {
           int* counter = split_counters + tile.tile_index * kConsumerWarpgroups + consumer;
           const int arrived = atomicAdd(counter, 1);
-          const int last = arrived == kSplitK - 1;
+          const int last = arrived == tile.splits - 1;
           if (last) *counter = 0;  // leave the workspace zeroed for the next launch
           *is_last = last;
         }
         bar_sync(1 + consumer, 128);
         if (!*is_last) continue;
         __threadfence();
-        // Sum every split's partial (this one's too, from the workspace) in split order, so the
-        // result does not depend on which split finished last. The loads of one split are
-        // independent of each other, so they are all in flight at once.
+        // Sum every split's partial (this one's too, from the workspace) in split order. The loads
+        // of one split are independent of each other, so they are all in flight at once.
 #pragma unroll 1
-        for (int s = 0; s < kSplitK; ++s) {
-          const float* part = partials + (static_cast<size_t>(tile.tile_index) * kSplitK + s) * tile_floats;
+        for (int s = 0; s < tile.splits; ++s) {
+          const float* part = tile_partials + static_cast<size_t>(s) * tile_floats;
 #pragma unroll
           for (int j = 0; j < kTileN / 8; ++j) {
 #pragma unroll
@@ -379,6 +398,37 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
 }
 
 }  // namespace
+
+// How many clusters of this kernel fit on the current device at once (one CTA per SM).
+static cudaError_t resident_clusters(int* clusters) {
+  static int configured_device = -1;
+  static int max_clusters = 0;
+  int device = 0;
+  cudaError_t err;
+  if ((err = cudaGetDevice(&device)) != cudaSuccess) return err;
+  if (configured_device != device) {
+    if ((err = cudaFuncSetAttribute(gemm_bf16_m128_split2_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes)) != cudaSuccess) return err;
+    int blocks_per_sm = 0, sm_count = 0;
+    if ((err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, gemm_bf16_m128_split2_kernel, kThreads, kSmemBytes)) != cudaSuccess) return err;
+    if ((err = cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess) return err;
+    max_clusters = blocks_per_sm * sm_count;
+    if (max_clusters <= 0) return cudaErrorInvalidConfiguration;
+    configured_device = device;
+  }
+  *clusters = max_clusters;
+  return cudaSuccess;
+}
+
+// The schedule and grid of one launch: as many CTAs as are resident, never more than the work.
+static cudaError_t launch_shape(int m, int n, int k, Schedule* schedule, int* grid = nullptr) {
+  int clusters = 0;
+  const cudaError_t err = resident_clusters(&clusters);
+  if (err != cudaSuccess) return err;
+  *schedule = make_schedule(m, n, k, 0);
+  const int used = schedule->units < clusters ? schedule->units : clusters;
+  if (grid != nullptr) *grid = used * kClusterSize;
+  return cudaSuccess;
+}
 
 // ---- host side: argument checks, tensor maps, launch (shared by every target) ----
 
@@ -455,21 +505,23 @@ static const char* refuse(const char* fmt, ...) {
 
 static bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
 
-static size_t partials_bytes(int m, int n, int k) {
-  if (kSplitK == 1) return 0;
-  const TileSchedule s(m, n, k);
-  return static_cast<size_t>(s.m_clusters) * s.n_clusters * kClusterSize * kSplitK * kTileM * kTileN * sizeof(float);
+// Split-K workspace: an fp32 partial tile per (output tile, split), then one arrival counter per
+// (output tile, consumer warpgroup).
+static size_t partials_bytes(const Schedule& s) {
+  if (!kSharedTiles) return 0;
+  return static_cast<size_t>(tile_slots(s)) * s.max_splits * kTileM * kTileN * sizeof(float);
 }
 
-static size_t counters_bytes(int m, int n, int k) {
-  if (kSplitK == 1) return 0;
-  const TileSchedule s(m, n, k);
-  return static_cast<size_t>(s.m_clusters) * s.n_clusters * kClusterSize * kConsumerWarpgroups * sizeof(int);
+static size_t counters_bytes(const Schedule& s) {
+  if (!kSharedTiles) return 0;
+  return static_cast<size_t>(tile_slots(s)) * kConsumerWarpgroups * sizeof(int);
 }
 
 extern "C" size_t gk_workspace_bytes(const GkGemmArgs* args) {
-  if (args == nullptr || args->m <= 0 || args->n <= 0 || args->k <= 0) return 0;
-  return partials_bytes(args->m, args->n, args->k) + counters_bytes(args->m, args->n, args->k);
+  if (!kSharedTiles || args == nullptr || args->m <= 0 || args->n <= 0 || args->k <= 0) return 0;
+  Schedule s = make_schedule(args->m, args->n, args->k, 1);
+  if (launch_shape(args->m, args->n, args->k, &s) != cudaSuccess) return 0;
+  return partials_bytes(s) + counters_bytes(s);
 }
 
 extern "C" const char* gk_check(const GkGemmArgs* args) {
@@ -525,32 +577,17 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
     maps.remember(*args);
   }
 
-  static int configured_device = -1;
-  static int max_clusters = 0;
-  int device = 0;
-  if ((err = cudaGetDevice(&device)) != cudaSuccess) return err;
+  Schedule schedule = make_schedule(args->m, args->n, args->k, 1);
+  int grid = 0;
+  if ((err = launch_shape(args->m, args->n, args->k, &schedule, &grid)) != cudaSuccess) return err;
 
   cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(grid, 1, 1);
   config.blockDim = dim3(kThreads, 1, 1);
   config.dynamicSmemBytes = kSmemBytes;
   config.stream = stream;
-
-  if (configured_device != device) {
-    if ((err = cudaFuncSetAttribute(gemm_bf16_m128_split2_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes)) != cudaSuccess) return err;
-    // One CTA per SM: as many clusters as can be resident at once walk the tile list.
-    // No cluster attribute for a 1-CTA cluster: a plain launch starts sooner.
-    int blocks_per_sm = 0, sm_count = 0;
-    if ((err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, gemm_bf16_m128_split2_kernel, kThreads, kSmemBytes)) != cudaSuccess) return err;
-    if ((err = cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess) return err;
-    max_clusters = blocks_per_sm * sm_count;
-    if (max_clusters <= 0) return cudaErrorInvalidConfiguration;
-    configured_device = device;
-  }
-
-  const TileSchedule schedule(args->m, args->n, args->k);
-  const int clusters = schedule.units < max_clusters ? schedule.units : max_clusters;
-  config.gridDim = dim3(clusters * kClusterSize, 1, 1);
-  float* partials = static_cast<float*>(args->workspace);
-  int* split_counters = kSplitK > 1 ? reinterpret_cast<int*>(static_cast<uint8_t*>(args->workspace) + partials_bytes(args->m, args->n, args->k)) : nullptr;
+  // No cluster attribute for a 1-CTA cluster: a plain launch starts sooner.
+  float* partials = kSharedTiles ? static_cast<float*>(args->workspace) : nullptr;
+  int* split_counters = kSharedTiles ? reinterpret_cast<int*>(static_cast<uint8_t*>(args->workspace) + partials_bytes(schedule)) : nullptr;
   return cudaLaunchKernelEx(&config, gemm_bf16_m128_split2_kernel, maps.a, maps.b, maps.d, args->m, args->n, args->k, partials, split_counters);
 }

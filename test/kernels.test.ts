@@ -66,7 +66,7 @@ describe("generated/", () => {
 });
 
 // A spread of the legal space: every operand dtype, every output dtype, 1..4 consumer warpgroups,
-// N from 32 to 256, multi-atom K, clusters along M, N and both, split-K, both rasters.
+// N from 32 to 256, multi-atom K, clusters along M, N and both, split-K, stream-K, both rasters.
 const SAMPLE: Record<string, SpecOptions> = {
   bf16_64x64x64_fp16out: { a: "bf16", out: "fp16", tile: [64, 64, 64], stages: 4 },
   bf16_128x128x128_fp32out: { a: "bf16", out: "fp32", tile: [128, 128, 128], stages: 3 },
@@ -76,6 +76,8 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x64x64_split3_cluster2x1: { a: "bf16", tile: [128, 64, 64], cluster: [2, 1], stages: 8, splitK: 3, raster: "n", swizzle: 4 },
   e4m3_64x256x256_fp16out: { a: "e4m3", out: "fp16", tile: [64, 256, 256], stages: 2, raster: "m", swizzle: 2 },
   bf16_128x32x64_fp32out: { a: "bf16", out: "fp32", tile: [128, 32, 64], stages: 6 },
+  bf16_128x128x64_streamk: { a: "bf16", tile: [128, 128, 64], stages: 6, streamK: true, raster: "m", swizzle: 1 },
+  e4m3_128x64x128_streamk_fp16out: { a: "e4m3", out: "fp16", tile: [128, 64, 128], stages: 8, streamK: true },
   bf16_128x256x64_cluster1x4: { a: "bf16", tile: [128, 256, 64], cluster: [1, 4], stages: 4, raster: "m", swizzle: 16 },
 };
 

@@ -21,6 +21,7 @@ interface SpecOptions {
   raster?: "m" | "n";
   swizzle?: number;
   splitK?: number;
+  streamK?: boolean;
   problems?: readonly Problem[];
 }
 
@@ -31,7 +32,7 @@ function spec(o: SpecOptions = {}): KernelSpec {
     op: { kind: "gemm", a: o.a ?? "bf16", b: o.b ?? o.a ?? "bf16", out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [2, 1] },
     stages: o.stages ?? 4,
-    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1 },
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
     epilogue: { kind: "store" },
     problems: o.problems ?? [
       { m: 8192, n: 8192, k: 8192 },
@@ -116,8 +117,9 @@ describe("each rule, violated alone", () => {
     "SCHED-RASTER": { spec: untyped(spec(), (s) => (s.scheduler.raster = "k")), path: "scheduler.raster", value: '"k"', legal: /"m" or "n"/ },
     "SCHED-SWIZZLE": { spec: spec({ swizzle: 3 }), path: "scheduler.swizzle", value: "3", legal: /1, 2, 4, 8 or 16/ },
     SPLITK: { spec: spec({ splitK: 17 }), path: "scheduler.splitK", value: "17", legal: /from 1 \(no split\) to 16/ },
+    "SCHED-STREAMK": { spec: spec({ mma: [128, 64, 64], stages: 8, cluster: [2, 1], streamK: true }), path: "scheduler.streamK", value: "streamK: true", legal: /cluster \[1, 1\] and splitK 1/ },
     // 128×256 bf16: 128 accumulators; summing partials needs 2 × 128 + 56 > 232 registers (N <= 176 fits; 128 in whole epilogue chunks).
-    "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with split-K/ },
+    "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with them/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
     "PROBLEM-ALIGN-K": {
       spec: spec({ problems: [{ m: 64, n: 64, k: 64 }, { m: 64, n: 64, k: 64 }, { m: 200, n: 776, k: 1001 }] }),

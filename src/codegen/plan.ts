@@ -51,7 +51,9 @@ export interface KernelPlan {
     readonly swizzle: number;
     readonly rasterAlongN: boolean;
     readonly splitK: number;
-    readonly splitKEnabled: boolean;
+    /** Several work units may share an output tile (split-K or stream-K): emit the fp32 reduction. */
+    readonly sharedTiles: boolean;
+    readonly streamK: boolean;
     readonly description: string;
   };
   readonly problems: KernelSpec["problems"];
@@ -67,7 +69,7 @@ export function plan(input: PlanInput): KernelPlan {
   const epilogueOffset = bOffset + spec.stages * budget.bBytesPerStage;
   const barrierOffset = epilogueOffset + budget.epilogueBytes;
   const splitFlagOffset = barrierOffset + 2 * spec.stages * 8;
-  const { raster, swizzle, splitK } = spec.scheduler;
+  const { raster, swizzle, splitK, streamK } = spec.scheduler;
   const order =
     raster === "n"
       ? `bands of ${swizzle} cluster row(s) of M-blocks; inside a band down the rows, then along N`
@@ -105,8 +107,13 @@ export function plan(input: PlanInput): KernelPlan {
       swizzle,
       rasterAlongN: raster === "n",
       splitK,
-      splitKEnabled: splitK > 1,
-      description: splitK > 1 ? `${order}; K split ${splitK} ways, reduced in fp32 by the last split` : order,
+      sharedTiles: splitK > 1 || streamK,
+      streamK,
+      description: streamK
+        ? `stream-K: tiles in ${order}, their k-blocks cut into one equal range per CTA; shared tiles reduced in fp32 by the last CTA`
+        : splitK > 1
+          ? `${order}; K split ${splitK} ways, reduced in fp32 by the last split`
+          : order,
     },
     problems: spec.problems,
   };

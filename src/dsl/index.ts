@@ -44,8 +44,15 @@ export function persistent<const R extends "m" | "n", const S extends number, co
   readonly raster: R;
   readonly swizzle: S;
   readonly splitK?: K;
+  readonly streamK?: boolean;
 }): PersistentScheduler & { readonly raster: R; readonly swizzle: S; readonly splitK: K } {
-  return { kind: "persistent", raster: options.raster, swizzle: options.swizzle, splitK: (options.splitK ?? 1) as K };
+  return {
+    kind: "persistent",
+    raster: options.raster,
+    swizzle: options.swizzle,
+    splitK: (options.splitK ?? 1) as K,
+    streamK: options.streamK ?? false,
+  };
 }
 
 /** Store the accumulator converted once to the output dtype. */

@@ -150,9 +150,14 @@ export const RULES = {
     summary: `scheduler.splitK is an integer from 1 to ${MAX_SPLIT_K}`,
     source: `${GEMM_TEMPLATE}: the last split sums every split's fp32 partial tile in split order`,
   },
+  "SCHED-STREAMK": {
+    kind: "generator",
+    summary: "stream-K is generated for 1×1 clusters and splitK 1 (a cluster's CTAs would need matching ranges)",
+    source: `${GEMM_TEMPLATE}: StreamKSchedule gives each CTA its own range of (tile, k-block) iterations`,
+  },
   "SPLITK-REG": {
     kind: "generator",
-    summary: `with splitK > 1 the last split holds its accumulators and one split's partials in registers while it sums them: 2 × budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
+    summary: `with splitK > 1 or stream-K the last unit of a shared tile holds its accumulators and one split's partials in registers while it sums them: 2 × budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
     source: `${GEMM_TEMPLATE}: the split-K reduction loads a whole partial tile per split so the loads overlap`,
   },
   "PROBLEM-POSITIVE": {

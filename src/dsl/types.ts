@@ -33,6 +33,11 @@ export interface PersistentScheduler {
   readonly swizzle: number;
   /** Split K across this many CTAs per output tile (1 = no split); partial sums reduced in fp32. */
   readonly splitK: number;
+  /**
+   * Stream-K: cut all (tile, k-block) iterations into one equal range per CTA, so every SM has
+   * work however few tiles there are; tiles shared by several CTAs are reduced in fp32 like split-K.
+   */
+  readonly streamK: boolean;
 }
 
 export type Scheduler = PersistentScheduler;

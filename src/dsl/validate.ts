@@ -414,16 +414,35 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     const splitK = scheduler["splitK"];
     if (!(isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K)) {
       report("SPLITK", "scheduler.splitK", `splitK ${show(splitK)} is not an integer from 1 to ${MAX_SPLIT_K}`, show(splitK), `splitK an integer from 1 (no split) to ${MAX_SPLIT_K}`);
-    } else if (splitK > 1 && budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
+    }
+    const streamK = scheduler["streamK"];
+    if (streamK !== undefined && typeof streamK !== "boolean") {
+      report("SPEC-FORM", "scheduler.streamK", `streamK ${show(streamK)} is not a boolean`, show(streamK), "streamK: true or false");
+    }
+    const cluster = Array.isArray(tiler?.["cluster"]) ? (tiler["cluster"] as unknown[]) : [1, 1];
+    if (streamK === true && (splitK !== 1 || cluster[0] !== 1 || cluster[1] !== 1)) {
+      report(
+        "SCHED-STREAMK",
+        "scheduler.streamK",
+        `stream-K is generated for 1×1 clusters without splitK; got cluster ${cluster.map(show).join("×")}, splitK ${show(splitK)}`,
+        "streamK: true",
+        "streamK with cluster [1, 1] and splitK 1, or streamK: false",
+      );
+    }
+    const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;
+    const sharedTiles = splitKValid && (splitK > 1 || streamK === true);
+    if (!sharedTiles) {
+      // no reduction, no registers for it
+    } else if (budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
       const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) / 2) * (SM90.warpgroupThreads.value / SM90.wgmmaM.value);
       const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
       report(
         "SPLITK-REG",
-        "scheduler.splitK",
-        `splitK ${splitK} sums partial tiles in registers: 2 × ${budget.accumulatorRegisters} accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD} per consumer thread, more than its ${budget.consumerRegisters}`,
-        `splitK ${splitK}`,
-        maxN >= nStep ? `splitK: 1 for this tile, or tile N <= ${maxN} with split-K` : "splitK: 1 for this tile",
+        streamK === true ? "scheduler.streamK" : "scheduler.splitK",
+        `${streamK === true ? "stream-K" : `splitK ${show(splitK)}`} sums partial tiles in registers: 2 × ${budget.accumulatorRegisters} accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD} per consumer thread, more than its ${budget.consumerRegisters}`,
+        streamK === true ? "streamK: true" : `splitK ${show(splitK)}`,
+        maxN >= nStep ? `no split-K or stream-K for this tile, or tile N <= ${maxN} with them` : "no split-K or stream-K for this tile",
       );
     }
   }

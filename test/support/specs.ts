@@ -13,6 +13,7 @@ export interface SpecOptions {
   raster?: "m" | "n";
   swizzle?: number;
   splitK?: number;
+  streamK?: boolean;
 }
 
 export function sm90Spec(o: SpecOptions = {}): KernelSpec {
@@ -23,7 +24,7 @@ export function sm90Spec(o: SpecOptions = {}): KernelSpec {
     op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
     stages: o.stages ?? 4,
-    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1 },
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
     epilogue: { kind: "store" },
     problems: [{ m: 256, n: 256, k: 256 }],
   };
