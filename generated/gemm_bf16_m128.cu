@@ -440,6 +440,9 @@ static const char* dtype_name(GkDType t) {
     case GK_FP32: return "fp32";
     case GK_E4M3: return "e4m3";
     case GK_E5M2: return "e5m2";
+    case GK_E2M1: return "e2m1";
+    case GK_UE4M3: return "ue4m3";
+    case GK_UE8M0: return "ue8m0";
   }
   return "unknown";
 }

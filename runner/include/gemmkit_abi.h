@@ -5,7 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
-enum GkDType : int { GK_BF16 = 0, GK_FP16 = 1, GK_FP32 = 2, GK_E4M3 = 3, GK_E5M2 = 4 };
+enum GkDType : int {
+  GK_BF16 = 0, GK_FP16 = 1, GK_FP32 = 2, GK_E4M3 = 3, GK_E5M2 = 4,
+  GK_E2M1 = 5,   // fp4: two per byte, element 2i in the low nibble, 2i+1 in the high nibble
+  GK_UE4M3 = 6,  // block scale: unsigned use of float8 e4m3 (NVFP4, one per 16 K)
+  GK_UE8M0 = 7,  // block scale: a power of two 2^(byte - 127) (MXFP8/MXFP4, one per 32 K)
+};
 
 struct GkKernelInfo {
   const char* name;
@@ -17,6 +22,10 @@ struct GkKernelInfo {
   int threads;
   int smem_bytes;
   int split_k;
+  // Block-scaled kernels: the scale dtype (GK_UE4M3 / GK_UE8M0) and K elements per scale;
+  // scale_vector 0 for plain GEMMs (then `scale` is unused).
+  GkDType scale;
+  int scale_vector;
 };
 
 // D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
@@ -28,6 +37,13 @@ struct GkGemmArgs {
   GkDType a_type, b_type, d_type;  // what the caller holds; must equal the kernel's
   void* workspace; size_t workspace_bytes;  // >= gk_workspace_bytes(args), zeroed before the first launch;
                                             // a kernel leaves it zeroed again when it returns
+  // Block-scaled kernels only (else null): one scale per scale_vector K elements of each row of A
+  // (sfa) and of B (sfb), in the blocked layout that tensor cores and cuBLAS consume
+  // (../shared/problems/nvfp4-suite.json, "scale_blocked_layout"): 128 rows x 4 scale columns form
+  // a 512-byte atom, byte (row % 32) * 16 + ((row % 128) / 32) * 4 + (col % 4) inside it; atoms
+  // ordered (row / 128) * ceil(cols / 4) + col / 4.
+  const void* sfa;
+  const void* sfb;
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();
