@@ -12,7 +12,8 @@
 namespace gkr {
 
 // D[m, n] = A[m, k] * B[n, k]^T, all row-major and dense (lda = ldb = k, ldd = n), the same
-// buffers and dtypes the generated kernel gets.
+// buffers and dtypes the generated kernel gets. Block-scaled problems (scale_vector > 0) also
+// carry the scale factors of A and B in the blocked layout of gemmkit_abi.h.
 struct BaselineProblem {
   int m = 0, n = 0, k = 0;
   const void* a = nullptr;
@@ -20,6 +21,10 @@ struct BaselineProblem {
   void* d = nullptr;
   GkDType a_type = GK_BF16, b_type = GK_BF16, d_type = GK_BF16;
   bool fp8_fast_accum = false;  // cuBLASLt CUBLASLT_MATMUL_DESC_FAST_ACCUM for fp8 inputs
+  const void* sfa = nullptr;    // block-scaled only (else null)
+  const void* sfb = nullptr;
+  GkDType scale_type = GK_UE4M3;
+  int scale_vector = 0;         // 0: a plain GEMM
 };
 
 class Baseline {

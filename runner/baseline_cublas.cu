@@ -6,6 +6,13 @@
 //   B, stored as column-major k x n with ld = k, enters with op = T  (-> n x k),
 //   A, stored as column-major k x m with ld = k, enters with op = N  (-> k x m).
 // This "TN" form is also the only layout cuBLASLt supports for fp8 on Hopper.
+//
+// Block-scaled GEMMs (scale_vector > 0: nvfp4, mxfp8, mxfp4) go to cublasLtMatmul with per-matrix
+// scale modes (CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3 / VEC32_UE8M0) and the scale pointers in
+// the blocked layout, which is the one cuBLASLt documents for those modes. Only on cc 10.x and
+// cuBLAS >= 12.8. UNTESTED ON HARDWARE: written and compiled without a Blackwell GPU; its output
+// is checked against the reference like any baseline, so a mistake shows up as a baseline error
+// or large baseline errors in the report, never as a wrong verdict on the kernel.
 #include <cublasLt.h>
 #include <cublas_v2.h>
 
@@ -24,7 +31,14 @@ std::string status_text(cublasStatus_t s) {
   return std::string(cublasGetStatusName(s)) + " (" + cublasGetStatusString(s) + ")";
 }
 
-// Only called for dtypes that make_baseline has accepted (all five are known).
+// cuBLAS >= 12.8 (CUDA 12.8) knows fp4 data and the block scale modes.
+#if defined(CUBLAS_VERSION) && CUBLAS_VERSION >= 120800
+#define GKR_HAS_BLOCK_SCALED 1
+#else
+#define GKR_HAS_BLOCK_SCALED 0
+#endif
+
+// Only called for dtypes that make_baseline has accepted.
 cudaDataType_t cuda_type(GkDType t) {
   switch (t) {
     case GK_BF16: return CUDA_R_16BF;
@@ -32,6 +46,13 @@ cudaDataType_t cuda_type(GkDType t) {
     case GK_FP32: return CUDA_R_32F;
     case GK_E4M3: return CUDA_R_8F_E4M3;
     case GK_E5M2: return CUDA_R_8F_E5M2;
+#if GKR_HAS_BLOCK_SCALED
+    case GK_E2M1: return CUDA_R_4F_E2M1;
+    case GK_UE4M3: return CUDA_R_8F_UE4M3;
+    case GK_UE8M0: return CUDA_R_8F_UE8M0;
+#else
+    case GK_E2M1: case GK_UE4M3: case GK_UE8M0: break;  // refused by make_baseline
+#endif
   }
   return CUDA_R_32F;
 }
@@ -91,6 +112,8 @@ class GemmExBaseline final : public Baseline {
 };
 
 // ---- cublasLtMatmul: fp8 inputs, fp32 compute and scale, D (and C) of the kernel's out type --
+// Also block-scaled inputs (p.scale_vector > 0, UNTESTED ON HARDWARE): the same call with the
+// A/B scale modes and pointers set.
 class LtFp8Baseline final : public Baseline {
  public:
   ~LtFp8Baseline() override {
@@ -113,7 +136,10 @@ class LtFp8Baseline final : public Baseline {
     return b;
   }
 
-  std::string name() const override { return p_.fp8_fast_accum ? "cublasLt fp8 fast-accum" : "cublasLt fp8"; }
+  std::string name() const override {
+    if (p_.scale_vector > 0) return "cublasLt " + block_format_name(p_.a_type, p_.scale_type, p_.scale_vector);
+    return p_.fp8_fast_accum ? "cublasLt fp8 fast-accum" : "cublasLt fp8";
+  }
 
   std::string launch(cudaStream_t stream) override {
     const float alpha = 1.0f, beta = 0.0f;
@@ -142,7 +168,23 @@ class LtFp8Baseline final : public Baseline {
     const cublasOperation_t ta = CUBLAS_OP_T, tb = CUBLAS_OP_N;
     GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof ta));
     GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof tb));
-    if (p_.fp8_fast_accum) {
+    if (p_.scale_vector > 0) {
+#if GKR_HAS_BLOCK_SCALED
+      // One mode for both operands (make_baseline accepts only ue4m3 x 16 and ue8m0 x 32). Lt's A
+      // is our B, so it takes sfb; Lt's B is our A and takes sfa. Both are K-major rows in the
+      // blocked layout (128 x 4 atoms), which is what these modes read.
+      const int32_t mode = p_.scale_type == GK_UE4M3 ? CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3
+                                                     : CUBLASLT_MATMUL_MATRIX_SCALE_VEC32_UE8M0;
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &mode, sizeof mode));
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &mode, sizeof mode));
+      const void* lt_a_scale = p_.sfb;
+      const void* lt_b_scale = p_.sfa;
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &lt_a_scale, sizeof lt_a_scale));
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &lt_b_scale, sizeof lt_b_scale));
+#else
+      return "this cuBLAS has no block-scaled matmul (needs 12.8 or newer)";
+#endif
+    } else if (p_.fp8_fast_accum) {
       const int8_t fast = 1;
       GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
     }
@@ -173,13 +215,44 @@ class LtFp8Baseline final : public Baseline {
   DeviceBuffer workspace_;
 };
 
+// Block-scaled: cc 10.x, cuBLAS >= 12.8, equal operand dtypes, nvfp4 (ue4m3 x 16) or mx (ue8m0 x 32).
+// UNTESTED ON HARDWARE (see the top of the file).
+std::unique_ptr<Baseline> make_block_scaled(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
+  const std::string fmt = block_format_name(p.a_type, p.scale_type, p.scale_vector);
+  int dev = 0, major = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) != cudaSuccess ||
+      major != 10) {
+    cudaGetLastError();
+    *why = "no vendor baseline for block-scaled " + fmt + " on this GPU";
+    return nullptr;
+  }
+#if GKR_HAS_BLOCK_SCALED
+  const bool mode_ok = (p.scale_type == GK_UE4M3 && p.scale_vector == 16) || (p.scale_type == GK_UE8M0 && p.scale_vector == 32);
+  if (!mode_ok || p.a_type != p.b_type || (p.a_type != GK_E2M1 && !dtype_is_fp8(p.a_type)) || dtype_is_fp8(p.d_type)) {
+    *why = "baseline unavailable: no cuBLASLt block scaling for " + fmt + " (a=" + dtype_name(p.a_type) + " b=" +
+           dtype_name(p.b_type) + " out=" + dtype_name(p.d_type) + ")";
+    return nullptr;
+  }
+  return LtFp8Baseline::make(p, stream, why);
+#else
+  (void)stream;
+  *why = "no vendor baseline for block-scaled " + fmt + ": this cuBLAS is older than 12.8";
+  return nullptr;
+#endif
+}
+
 }  // namespace
 
 std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
   std::string sink;
   if (!why) why = &sink;
-  if (dtype_bytes(p.a_type) == 0 || dtype_bytes(p.b_type) == 0 || dtype_bytes(p.d_type) == 0) {
+  if (dtype_bits(p.a_type) == 0 || dtype_bits(p.b_type) == 0 || dtype_bits(p.d_type) == 0) {
     *why = "baseline unavailable: unknown dtype";
+    return nullptr;
+  }
+  if (p.scale_vector > 0) return make_block_scaled(p, stream, why);
+  if (p.a_type == GK_E2M1 || p.b_type == GK_E2M1) {
+    *why = "baseline unavailable: cuBLAS has no e2m1 GEMM without block scales";
     return nullptr;
   }
   if (dtype_is_fp8(p.d_type)) {

@@ -39,14 +39,19 @@ inline void cuda_check(cudaError_t e, const char* expr, const char* file, int li
 // After every kernel launch of the runner's own kernels.
 #define GKR_CHECK_LAUNCH() ::gkr::cuda_check(cudaGetLastError(), "kernel launch", __FILE__, __LINE__)
 
-inline size_t dtype_bytes(GkDType t) {
+// Bits per element of a tensor of dtype t; 0 for a value that is no GkDType.
+inline int dtype_bits(GkDType t) {
   switch (t) {
-    case GK_BF16: case GK_FP16: return 2;
-    case GK_FP32: return 4;
-    case GK_E4M3: case GK_E5M2: return 1;
+    case GK_BF16: case GK_FP16: return 16;
+    case GK_FP32: return 32;
+    case GK_E4M3: case GK_E5M2: case GK_UE4M3: case GK_UE8M0: return 8;
+    case GK_E2M1: return 4;
   }
   return 0;
 }
+
+// Bytes of `count` contiguous elements of dtype t (e2m1: two per byte, so count must be even).
+inline size_t tensor_bytes(GkDType t, size_t count) { return count * static_cast<size_t>(dtype_bits(t)) / 8; }
 
 inline const char* dtype_name(GkDType t) {
   switch (t) {
@@ -55,11 +60,35 @@ inline const char* dtype_name(GkDType t) {
     case GK_FP32: return "fp32";
     case GK_E4M3: return "e4m3";
     case GK_E5M2: return "e5m2";
+    case GK_E2M1: return "e2m1";
+    case GK_UE4M3: return "ue4m3";
+    case GK_UE8M0: return "ue8m0";
   }
   return "unknown";
 }
 
 inline bool dtype_is_fp8(GkDType t) { return t == GK_E4M3 || t == GK_E5M2; }
+inline bool dtype_is_scale(GkDType t) { return t == GK_UE4M3 || t == GK_UE8M0; }
+// Operand (A/B) dtypes the runner can fill and dequantise: every known dtype but the scale ones.
+inline bool dtype_is_operand(GkDType t) { return dtype_bits(t) > 0 && !dtype_is_scale(t); }
+
+// ---- Block-scaled GEMMs (GkKernelInfo::scale_vector > 0) ------------------------------------
+// One scale per `vec` K elements of each row; scale columns = ceil(k / vec). The blocked layout
+// (gemmkit_abi.h) pads rows to a multiple of 128 and scale columns to a multiple of 4.
+inline int64_t scale_cols(int k, int vec) { return (int64_t(k) + vec - 1) / vec; }
+inline int64_t scale_cols_padded(int k, int vec) { return (scale_cols(k, vec) + 3) / 4 * 4; }
+inline int64_t scale_rows_padded(int rows) { return (int64_t(rows) + 127) / 128 * 128; }
+inline size_t scale_layout_bytes(int rows, int k, int vec) {
+  return static_cast<size_t>(scale_rows_padded(rows) * scale_cols_padded(k, vec));  // 1 byte per scale
+}
+
+// "nvfp4", "mxfp4", "mxfp8" for the standard combinations, else e.g. "e4m3/ue4m3x16".
+inline std::string block_format_name(GkDType data, GkDType scale, int vec) {
+  if (data == GK_E2M1 && scale == GK_UE4M3 && vec == 16) return "nvfp4";
+  if (data == GK_E2M1 && scale == GK_UE8M0 && vec == 32) return "mxfp4";
+  if (data == GK_E4M3 && scale == GK_UE8M0 && vec == 32) return "mxfp8";
+  return std::string(dtype_name(data)) + "/" + dtype_name(scale) + "x" + std::to_string(vec);
+}
 
 // Owning device allocation; frees on scope exit (errors on free are ignored on purpose:
 // after a sticky error every call fails and there is nothing better to do).

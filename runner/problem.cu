@@ -55,7 +55,15 @@ bool context_usable() {
 //  why that is the default fp8 baseline). Rounding at 2^-14 relative over ~K/32 MMA steps grows
 //  like a random walk: we allow 2^-13 * sqrt(K) on top of the output's bound (1.1e-2 extra at
 //  K = 8192, 1.6e-2 at K = 16384). A dropped k-block or a wrong tile still errs by far more.
-double default_tolerance(GkDType out, GkDType a, int k) {
+//  Block-scaled inputs (scale_vector > 0: nvfp4 = e2m1 x ue4m3 per 16 K, mxfp4 / mxfp8 = e2m1 / e4m3
+//  x ue8m0 per 32 K): a dequantised value has at most 2 (e2m1) or 4 (e4m3) significant bits times a
+//  ue4m3 (4 bits) or power-of-two ue8m0 scale, so it is exact in fp32, and the product of two of them
+//  (at most 16 significant bits) is exact in fp32 too. What is left is the fp32 accumulation and
+//  the final rounding, exactly as for bf16 / fp16 inputs, so the tolerance is the output dtype's
+//  alone, without the fp8 term above. That term exists for Hopper's fp8 wgmma, which adds with
+//  ~14 bits; block-scaled MMAs (Blackwell) are taken at the fp32-accumulation contract of the
+//  format, and a kernel that keeps fewer bits than that is meant to show up here as a failure.
+double default_tolerance(GkDType out, GkDType a, int k, int scale_vector) {
   double tol = 0;
   switch (out) {
     case GK_BF16: tol = 8e-3; break;
@@ -63,7 +71,7 @@ double default_tolerance(GkDType out, GkDType a, int k) {
     case GK_FP32: tol = 1e-4; break;
     default: return 0;
   }
-  if (a == GK_E4M3 || a == GK_E5M2) tol += std::ldexp(1.0, -13) * std::sqrt(static_cast<double>(k));
+  if (scale_vector <= 0 && dtype_is_fp8(a)) tol += std::ldexp(1.0, -13) * std::sqrt(static_cast<double>(k));
   return tol;
 }
 
@@ -84,7 +92,18 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
   if (info.out != GK_BF16 && info.out != GK_FP16 && info.out != GK_FP32)
     return std::string("runner: output dtype ") + dtype_name(info.out) + " is not supported (bf16, fp16, fp32)";
   for (GkDType t : {info.a, info.b})
-    if (dtype_bytes(t) == 0) return "runner: kernel reports an unknown input dtype";
+    if (!dtype_is_operand(t))
+      return std::string("runner: kernel reports input dtype ") + dtype_name(t) +
+             ", which is not an operand dtype (bf16, fp16, fp32, e4m3, e5m2, e2m1)";
+  if (info.scale_vector < 0) return "runner: kernel reports scale_vector " + std::to_string(info.scale_vector) + " (< 0)";
+  if (info.scale_vector > 0) {
+    if (!dtype_is_scale(info.scale))
+      return std::string("runner: block-scaled kernel (scale_vector ") + std::to_string(info.scale_vector) +
+             ") reports scale dtype " + dtype_name(info.scale) + "; expected ue4m3 or ue8m0";
+    for (GkDType t : {info.a, info.b})
+      if (t != GK_E2M1 && !dtype_is_fp8(t))
+        return std::string("runner: block-scaled operands must be e2m1, e4m3 or e5m2, not ") + dtype_name(t);
+  }
   return "";
 }
 
@@ -113,7 +132,7 @@ void ProblemRunner::note_failure(const std::exception& e) {
 ProblemResult ProblemRunner::run(const Shape& s) {
   ProblemResult r;
   r.shape = s;
-  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, s.k);
+  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, s.k, info_.scale_vector);
   if (!device_mismatch_.empty()) {
     r.status = "refused";
     r.message = device_mismatch_;
@@ -151,13 +170,31 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The authoritative gk_check sees the real pointers (alignment rules); this early one, with
   // null pointers, only decides what to report if the buffers cannot even be allocated.
   const char* early_refusal = gk_check(&args);
-  const size_t a_bytes = size_t(s.m) * s.k * dtype_bytes(info_.a);
-  const size_t b_bytes = size_t(s.n) * s.k * dtype_bytes(info_.b);
-  const size_t d_bytes = size_t(s.m) * s.n * dtype_bytes(info_.out);
-  DeviceBuffer a, b, d_alloc, ws;
+  // The runner's own rules: what it needs to build the inputs at all. The kernel's verdict, when
+  // it has one, is reported first.
+  const int vec = info_.scale_vector;  // > 0: block-scaled
+  std::string runner_refusal;
+  if ((info_.a == GK_E2M1 || info_.b == GK_E2M1) && s.k % 2 != 0)
+    runner_refusal = "runner: e2m1 operands need an even K (two elements per byte), got K = " + std::to_string(s.k);
+  else if (vec > 0 && s.k % vec != 0)
+    runner_refusal = "runner: a block-scaled GEMM needs K to be a multiple of the kernel's scale_vector (" +
+                     std::to_string(vec) + "), got K = " + std::to_string(s.k);
+  if (!runner_refusal.empty()) {
+    r.status = "refused";
+    r.message = early_refusal ? std::string(early_refusal) : runner_refusal;
+    return;
+  }
+  const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k);
+  const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k);
+  const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n);
+  DeviceBuffer a, b, sfa, sfb, d_alloc, ws;
   try {
     a.alloc(a_bytes);
     b.alloc(b_bytes);
+    if (vec > 0) {
+      sfa.alloc(scale_layout_bytes(s.m, s.k, vec));
+      sfb.alloc(scale_layout_bytes(s.n, s.k, vec));
+    }
     d_alloc.alloc(d_bytes + 2 * kGuardBytes);
   } catch (const CudaFailure& e) {
     if (e.code != cudaErrorMemoryAllocation || !early_refusal) throw;
@@ -170,6 +207,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.a = a.get();
   args.b = b.get();
   args.d = d;
+  args.sfa = sfa.get();  // null for a plain GEMM
+  args.sfb = sfb.get();
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
   args.workspace = ws.get();
@@ -186,9 +225,18 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // Inputs, the reference, and D (with its guards) poisoned to 0xFF: NaN in bf16/fp16/fp32.
   fill_random(a.get(), info_.a, size_t(s.m) * s.k, cfg_.seed, kTensorA, stream_);
   fill_random(b.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB, stream_);
+  RefScales scales;
+  if (vec > 0) {
+    fill_block_scales(sfa.get(), info_.scale, s.m, s.k, vec, cfg_.seed, kTensorSFA, stream_);
+    fill_block_scales(sfb.get(), info_.scale, s.n, s.k, vec, cfg_.seed, kTensorSFB, stream_);
+    scales.sfa = sfa.get();
+    scales.sfb = sfb.get();
+    scales.type = info_.scale;
+    scales.vector = vec;
+  }
   GKR_CHECK(cudaMemsetAsync(d_alloc.get(), 0xFF, d_alloc.bytes(), stream_));
   DeviceBuffer d_ref(size_t(s.m) * s.n * sizeof(double));
-  reference_gemm(a.get(), info_.a, s.k, b.get(), info_.b, s.k, d_ref.as<double>(), s.m, s.n, s.k, stream_);
+  reference_gemm(a.get(), info_.a, s.k, b.get(), info_.b, s.k, d_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
 
   TimingConfig tc;
   tc.warmup = cfg_.warmup;
@@ -209,7 +257,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The kernel and the baseline are timed in alternating blocks (kernel, baseline, kernel,
   // baseline), so clock and temperature drift during the run affects both alike.
   BaselineRun base;
-  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), d);
+  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), sfa.get(), sfb.get(), d);
   const int first_half = (cfg_.reps + 1) / 2;
   const int second_half = cfg_.reps - first_half;
   std::vector<double> kernel_us;
@@ -254,14 +302,26 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   finish_baseline(base, s, d, d_ref.as<double>(), r);
 }
 
-ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b, void* d) {
+ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b,
+                                                         const void* sfa, const void* sfb, void* d) {
   BaselineRun run;
+  // Block-scaled tensor-core MMAs exist from Blackwell (cc 10.x) on; Hopper has no vendor path.
+  if (info_.scale_vector > 0 && dev_.cc_major != 10) {
+    run.message = "no vendor baseline for block-scaled " + block_format_name(info_.a, info_.scale, info_.scale_vector) +
+                  " on this GPU (cc " + dev_.cc() + ")";
+    return run;
+  }
   try {
     BaselineProblem bp;
     bp.m = s.m; bp.n = s.n; bp.k = s.k;
     bp.a = a; bp.b = b; bp.d = d;
     bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
     bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+    if (info_.scale_vector > 0) {
+      bp.sfa = sfa; bp.sfb = sfb;
+      bp.scale_type = info_.scale;
+      bp.scale_vector = info_.scale_vector;
+    }
     run.impl = make_baseline(bp, stream_, &run.message);
   } catch (const std::exception& e) {
     run.impl.reset();

@@ -1,5 +1,6 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cuda_fp4.h>
 #include <cuda_fp8.h>
 
 #include "common.h"
@@ -15,32 +16,67 @@ __device__ __forceinline__ float load_as_float(const void* p, size_t i) {
   else if constexpr (T == GK_FP32) return static_cast<const float*>(p)[i];
   else if constexpr (T == GK_E4M3)
     return __half2float(__half(__nv_cvt_fp8_to_halfraw(static_cast<const __nv_fp8_storage_t*>(p)[i], __NV_E4M3)));
-  else
+  else if constexpr (T == GK_E5M2)
     return __half2float(__half(__nv_cvt_fp8_to_halfraw(static_cast<const __nv_fp8_storage_t*>(p)[i], __NV_E5M2)));
+  else {  // GK_E2M1: element i is in byte i / 2, the low nibble for even i
+    static_assert(T == GK_E2M1, "load_as_float: not an operand dtype");
+    const uint8_t byte = static_cast<const uint8_t*>(p)[i / 2];
+    const __nv_fp4_storage_t code = static_cast<__nv_fp4_storage_t>((i % 2) ? (byte >> 4) : (byte & 0xF));
+    return __half2float(__half(__nv_cvt_fp4_to_halfraw(code, __NV_E2M1)));
+  }
 }
 
-// rows x cols (leading dimension ld) of dtype T -> dense rows x cols fp32 (exact).
+// Byte offset of the scale of (row, scale column col) in the blocked layout (gemmkit_abi.h;
+// ../shared/problems/nvfp4-suite.json "scale_blocked_layout"), cols_padded = ceil(ceil(K / vec) / 4) * 4:
+//   128 rows x 4 scale columns form one 512-byte atom;
+//   inside the atom: (row % 32) * 16 + ((row % 128) / 32) * 4 + (col % 4)
+//   atom index:      (row / 128) * (cols_padded / 4) + col / 4
+__device__ __forceinline__ size_t blocked_scale_offset(int64_t row, int64_t col, int64_t cols_padded) {
+  const int64_t atom = (row / 128) * (cols_padded / 4) + col / 4;
+  return static_cast<size_t>(atom * 512 + (row % 32) * 16 + ((row % 128) / 32) * 4 + (col % 4));
+}
+
+// ue4m3: the bits of an e4m3 read as a non-negative number; ue8m0: 2^(byte - 127). Exact in fp32.
+__device__ __forceinline__ float scale_value(uint8_t byte, GkDType type) {
+  if (type == GK_UE4M3)
+    return __half2float(__half(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(byte & 0x7F), __NV_E4M3)));
+  return ldexpf(1.0f, static_cast<int>(byte) - 127);
+}
+
+// rows x cols (leading dimension ld, in elements) of dtype T -> dense rows x cols fp32, each value
+// times the scale of its (row, col / vec) block when sf is not null. Exact (see reference.h).
 template <GkDType T>
-__global__ void dequant_kernel(const void* src, int64_t ld, float* dst, int rows, int cols) {
+__global__ void dequant_kernel(const void* src, int64_t ld, float* dst, int rows, int cols, const uint8_t* sf,
+                               GkDType sf_type, int vec, int64_t sf_cols_padded) {
   size_t total = static_cast<size_t>(rows) * cols;
   size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
   for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < total; i += stride) {
     size_t r = i / cols, c = i % cols;
-    dst[i] = load_as_float<T>(src, r * static_cast<size_t>(ld) + c);
+    float v = load_as_float<T>(src, r * static_cast<size_t>(ld) + c);
+    if (sf) v *= scale_value(sf[blocked_scale_offset(r, c / vec, sf_cols_padded)], sf_type);
+    dst[i] = v;
   }
 }
 
-void dequantize(const void* src, GkDType t, int64_t ld, float* dst, int rows, int cols, cudaStream_t s) {
+void dequantize(const void* src, GkDType t, int64_t ld, float* dst, int rows, int cols, const void* sf_ptr,
+                const RefScales& sc, cudaStream_t s) {
   const int threads = 256;
   size_t total = static_cast<size_t>(rows) * cols;
   size_t want = (total + threads - 1) / threads;
   unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  const uint8_t* sf = sc.vector > 0 ? static_cast<const uint8_t*>(sf_ptr) : nullptr;
+  if (sc.vector > 0 && (!sf || !dtype_is_scale(sc.type)))
+    throw std::runtime_error("reference: block-scaled GEMM without scale factors of a scale dtype");
+  const int vec = sc.vector > 0 ? sc.vector : 1;
+  const int64_t cp = sc.vector > 0 ? scale_cols_padded(cols, sc.vector) : 0;
   switch (t) {
-    case GK_BF16: dequant_kernel<GK_BF16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
-    case GK_FP16: dequant_kernel<GK_FP16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
-    case GK_FP32: dequant_kernel<GK_FP32><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
-    case GK_E4M3: dequant_kernel<GK_E4M3><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
-    case GK_E5M2: dequant_kernel<GK_E5M2><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols); break;
+    case GK_BF16: dequant_kernel<GK_BF16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_FP16: dequant_kernel<GK_FP16><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_FP32: dequant_kernel<GK_FP32><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_E4M3: dequant_kernel<GK_E4M3><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_E5M2: dequant_kernel<GK_E5M2><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_E2M1: dequant_kernel<GK_E2M1><<<blocks, threads, 0, s>>>(src, ld, dst, rows, cols, sf, sc.type, vec, cp); break;
+    case GK_UE4M3: case GK_UE8M0: throw std::runtime_error("reference: a scale dtype is not an operand dtype");
     default: throw std::runtime_error("reference: unknown input dtype");
   }
   GKR_CHECK_LAUNCH();
@@ -102,11 +138,11 @@ reference_fp64_kernel(const float* __restrict__ a, const float* __restrict__ b,
 }  // namespace
 
 void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, GkDType b_type,
-                    int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream) {
+                    int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream, const RefScales& scales) {
   DeviceBuffer af(static_cast<size_t>(m) * k * sizeof(float));
   DeviceBuffer bf(static_cast<size_t>(n) * k * sizeof(float));
-  dequantize(a, a_type, lda, af.as<float>(), m, k, stream);
-  dequantize(b, b_type, ldb, bf.as<float>(), n, k, stream);
+  dequantize(a, a_type, lda, af.as<float>(), m, k, scales.sfa, scales, stream);
+  dequantize(b, b_type, ldb, bf.as<float>(), n, k, scales.sfb, scales, stream);
   dim3 grid((n + kTile - 1) / kTile, (m + kTile - 1) / kTile);
   if (grid.y > 65535) throw std::runtime_error("reference: m too large for the reference grid");
   reference_fp64_kernel<<<grid, 256, 0, stream>>>(af.as<float>(), bf.as<float>(), d_ref, m, n, k);

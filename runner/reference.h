@@ -8,13 +8,24 @@
 
 namespace gkr {
 
-// d_ref[i * n + j] = sum_k double(A[i, k]) * double(B[j, k])   (row-major, ld of d_ref = n).
-// A is m x k with leading dimension lda, B is n x k with leading dimension ldb, both of the
-// given dtypes. Every input dtype is exactly representable in fp32 and every product of two
-// such values is exact in fp64, so the only rounding is the fp64 accumulation (~1e-16
-// relative): far below any output dtype's resolution. Allocates temporaries internally and
-// synchronises `stream` before returning.
+// Block scales of a block-scaled GEMM (GkKernelInfo::scale_vector > 0); the default is none.
+struct RefScales {
+  const void* sfa = nullptr;  // scales of A's rows, in the blocked layout of gemmkit_abi.h
+  const void* sfb = nullptr;  // scales of B's rows, likewise
+  GkDType type = GK_UE4M3;    // GK_UE4M3 or GK_UE8M0
+  int vector = 0;             // K elements per scale; 0: a plain GEMM (sfa / sfb unused)
+};
+
+// d_ref[i * n + j] = sum_k double(dq(A)[i, k]) * double(dq(B)[j, k])   (row-major, ld of d_ref = n).
+// A is m x k with leading dimension lda (in elements), B is n x k with leading dimension ldb,
+// both of the given dtypes. dq(x) is x itself for a plain GEMM, and x * the scale of its
+// (row, k / vector) block for a block-scaled one. Every dequantised input is exact in fp32
+// (the 16/8/4-bit values, and their products with ue4m3 / ue8m0 scales: at most 4 + 4
+// significant bits) and every product of two of them is exact in fp64, so the only rounding
+// is the fp64 accumulation (~1e-16 relative): far below any output dtype's resolution.
+// Allocates two fp32 temporaries (m x k and n x k) and synchronises `stream` before returning.
 void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, GkDType b_type,
-                    int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream);
+                    int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream,
+                    const RefScales& scales = RefScales());
 
 }  // namespace gkr

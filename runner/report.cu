@@ -52,8 +52,11 @@ std::string report_json(const RunReport& rep) {
       .field("tile_m", in.tile_m).field("tile_n", in.tile_n).field("tile_k", in.tile_k)
       .field("cluster_m", in.cluster_m).field("cluster_n", in.cluster_n)
       .field("stages", in.stages).field("threads", in.threads)
-      .field("smem_bytes", in.smem_bytes).field("split_k", in.split_k)
-      .end_object();
+      .field("smem_bytes", in.smem_bytes).field("split_k", in.split_k);
+  // Block-scaled kernels: the scale dtype and K elements per scale; a plain GEMM: null and 0.
+  if (in.scale_vector > 0) j.field("scale", dtype_name(in.scale));
+  else j.field_null("scale");
+  j.field("scale_vector", in.scale_vector).end_object();
   j.key("results").begin_array();
   for (const ProblemResult& r : rep.results) {
     j.begin_object();
@@ -90,10 +93,13 @@ std::string report_table(const RunReport& rep) {
   const GkKernelInfo& in = *rep.info;
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s) on %s (%d SMs, cc %s), reps %d, warmup %d\n",
+  std::string scaled;
+  if (in.scale_vector > 0)
+    scaled = std::string(", block-scaled ") + dtype_name(in.scale) + " per " + std::to_string(in.scale_vector) + " K";
+  std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s%s) on %s (%d SMs, cc %s), reps %d, warmup %d\n",
                 in.name ? in.name : "?", in.target ? in.target : "?", dtype_name(in.a), dtype_name(in.b),
-                dtype_name(in.out), rep.device.name.c_str(), rep.device.sm_count, rep.device.cc().c_str(),
-                rep.config.reps, rep.config.warmup);
+                dtype_name(in.out), scaled.c_str(), rep.device.name.c_str(), rep.device.sm_count,
+                rep.device.cc().c_str(), rep.config.reps, rep.config.warmup);
   out += line;
   std::snprintf(line, sizeof line, "%7s %7s %7s  %-7s %10s %8s %9s %9s %6s %10s %8s %6s\n", "M", "N", "K", "status",
                 "us", "TFLOP/s", "rel_err", "max_err", "unwr", "base_us", "base_TF", "ratio");
