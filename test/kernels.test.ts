@@ -10,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit } from "../src/codegen/emit.js";
 import { plan } from "../src/codegen/plan.js";
 import { compileFlags, findToolchain, type Toolchain } from "../src/cli/nvcc.js";
+import { readManifest, type ManifestTarget } from "../src/cli/manifest.js";
 import { parsePtxasReport } from "../src/cli/ptxas.js";
 import { validate, formatViolation } from "../src/dsl/validate.js";
 import { sm90Spec, type SpecOptions } from "./support/specs.js";
+import { MXFP8, NVFP4, sm100Spec, type Sm100SpecOptions } from "./support/sm100Specs.js";
 
 const root = process.cwd();
 let toolchain: Toolchain;
@@ -24,10 +26,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Compile one TU for sm_90a (as bench does) and return ptxas's report of its kernels. */
-async function build(file: string): Promise<ReturnType<typeof parsePtxasReport>> {
+/** Compile one TU for its target (as bench does) and return ptxas's report of its kernels. */
+async function build(file: string, target: ManifestTarget): Promise<ReturnType<typeof parsePtxasReport>> {
   const object = join(work, `${basename(file)}.o`);
-  const r = await execa(toolchain.nvcc, [...compileFlags("sm_90a"), "-c", file, "-o", object], { cwd: root, reject: false, all: true });
+  const r = await execa(toolchain.nvcc, [...compileFlags(target), "-c", file, "-o", object], { cwd: root, reject: false, all: true });
   if (r.exitCode !== 0) throw new Error(`nvcc failed for ${file}:\n${r.all}`);
   return parsePtxasReport(r.all ?? "");
 }
@@ -59,9 +61,14 @@ describe("generated/", () => {
     }
   });
 
-  const kernels = readdirSync(join(root, "generated")).filter((f) => f.endsWith(".cu"));
-  it.each(kernels)("%s builds for sm_90a with no spills", async (f) => {
-    expectBuiltClean(await build(join("generated", f)), f);
+  // Each kernel is built for the target the manifest records for it.
+  const kernels = readManifest(join(root, "generated", "manifest.json")).kernels.map((k) => [k.file, k.target] as const);
+  it("lists every generated .cu in the manifest", () => {
+    const files = readdirSync(join(root, "generated")).filter((f) => f.endsWith(".cu"));
+    expect(kernels.map(([file]) => basename(file)).sort()).toEqual(files.sort());
+  });
+  it.each(kernels)("%s builds for %s with no spills", async (file, target) => {
+    expectBuiltClean(await build(file, target), file);
   });
 });
 
@@ -88,6 +95,31 @@ describe("a sample of valid configs", () => {
     if (!result.ok) throw new Error(`sample ${name} should be valid:\n${result.violations.map(formatViolation).join("\n")}`);
     const file = join(work, `${name}.cu`);
     writeFileSync(file, emit(plan({ spec, budget: result.kernel.budget, source: "test/kernels.test.ts" })));
-    expectBuiltClean(await build(file), name);
+    expectBuiltClean(await build(file, "sm_90a"), name);
+  });
+});
+
+// sm_100a: every kind (f16, f8f6f4, mxf8f6f4, mxf4nvf4), every output dtype, one CTA and CTA pairs,
+// multicast along M, N and both, one and several swizzle rows of K per stage, fp16/fp32 outputs.
+const SAMPLE_SM100: Record<string, Sm100SpecOptions> = {
+  sm100_fp16_128x64x128_fp32out: { a: "fp16", out: "fp32", mma: [128, 64, 128], stages: 4, raster: "m", swizzle: 2 },
+  sm100_bf16_128x192x64_cluster1x2: { a: "bf16", out: "fp16", mma: [128, 192, 64], cluster: [1, 2], stages: 4 },
+  sm100_e5m2_e4m3_128x128x256_cluster2x2: { a: "e5m2", b: "e4m3", mma: [128, 128, 256], cluster: [2, 2], stages: 3 },
+  sm100_e4m3_pair_256x128x128_fp32out: { a: "e4m3", out: "fp32", mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5 },
+  sm100_mxfp8_e5m2_128x128x256_fp16out: { a: "e5m2", b: "e4m3", scale: MXFP8, out: "fp16", mma: [128, 128, 256], stages: 2 },
+  sm100_mxfp8_pair_256x128x128: { a: "e4m3", scale: MXFP8, mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5 },
+  sm100_nvfp4_128x128x512_fp32out: { a: "e2m1", scale: NVFP4, out: "fp32", mma: [128, 128, 512], stages: 2 },
+  sm100_nvfp4_pair_256x128x256: { a: "e2m1", scale: NVFP4, out: "fp16", mma: [256, 128, 256], cluster: [2, 1], ctaGroup: 2, stages: 5 },
+  sm100_nvfp4_128x128x256_cluster2x1: { a: "e2m1", scale: NVFP4, mma: [128, 128, 256], cluster: [2, 1], stages: 4, raster: "m", swizzle: 16 },
+};
+
+describe("a sample of valid sm_100a configs", () => {
+  it.each(Object.entries(SAMPLE_SM100))("%s validates and builds for sm_100a with no spills", async (name, options) => {
+    const spec = sm100Spec({ ...options, name });
+    const result = validate(spec);
+    if (!result.ok) throw new Error(`sample ${name} should be valid:\n${result.violations.map(formatViolation).join("\n")}`);
+    const file = join(work, `${name}.cu`);
+    writeFileSync(file, emit(plan({ spec, budget: result.kernel.budget, source: "test/kernels.test.ts" })));
+    expectBuiltClean(await build(file, "sm_100a"), name);
   });
 });

@@ -2,11 +2,12 @@ import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { sm90Budget } from "../src/dsl/budget.js";
-import { SM90, type DType } from "../src/dsl/facts.js";
+import { sm100Budget, sm90Budget } from "../src/dsl/budget.js";
+import { SM100, SM90, type DType } from "../src/dsl/facts.js";
 import { RULES, RULE_CODES, type RuleCode } from "../src/dsl/rules.js";
 import type { KernelSpec, Problem, Target } from "../src/dsl/types.js";
 import { formatViolation, validate, type RuleViolation, type SourceLocation } from "../src/dsl/validate.js";
+import { MXFP8, NVFP4, sm100Spec } from "./support/sm100Specs.js";
 
 /** What a test may change; anything else is the base kernel (bf16 128×256×64, 4 stages, 2×1 cluster). */
 interface SpecOptions {
@@ -96,9 +97,62 @@ describe("each rule, violated alone", () => {
   // One spec per rule that breaks that rule and no other, with a fragment of the legal-values text.
   const cases: Record<RuleCode, { spec: KernelSpec; path: string; value: string; legal: RegExp }> = {
     "SPEC-FORM": { spec: untyped(spec(), (s) => (s.op.accumulator = "fp16")), path: "op.accumulator", value: '"fp16"', legal: /"fp32"/ },
-    TARGET: { spec: spec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /"sm_90a"/ },
+    TARGET: { spec: untyped(spec(), (s) => (s.target = "sm_80")), path: "target", value: '"sm_80"', legal: /"sm_90a" or "sm_100a"/ },
     "KERNEL-NAME": { spec: spec({ name: "1st-kernel" }), path: "name", value: '"1st-kernel"', legal: /\[A-Za-z_\]\[A-Za-z0-9_\]\*.*"k_1st_kernel"/ },
     "GEMM-DTYPE-AB": { spec: spec({ a: "bf16", b: "fp16" }), path: "op.b", value: '"fp16"', legal: /b: "bf16" for a bf16/ },
+    "GEMM-SCALE-FORMAT": {
+      spec: sm100Spec({ a: "e2m1", scale: { dtype: "ue8m0", vector: 32 }, mma: [128, 128, 256] }),
+      path: "op.scale.dtype",
+      value: '"ue8m0"',
+      legal: /dtype: "ue4m3" for e2m1 data \(NVFP4\)/,
+    },
+    "GEMM-SCALE-VECTOR": {
+      spec: sm100Spec({ a: "e2m1", scale: { dtype: "ue4m3", vector: 32 }, mma: [128, 128, 256] }),
+      path: "op.scale.vector",
+      value: "32",
+      legal: /vector: 16/,
+    },
+    "SM90-CTA-GROUP": { spec: untyped(spec(), (s) => (s.tiler.ctaGroup = 2)), path: "tiler.ctaGroup", value: "2", legal: /ctaGroup: 1, or leave it out/ },
+    "SM90-BLOCK-SCALE": {
+      spec: untyped(spec({ a: "e4m3", mma: [128, 256, 128], problems: [{ m: 256, n: 256, k: 256 }] }), (s) => (s.op.scale = MXFP8)),
+      path: "op.scale",
+      value: '{"dtype":"ue8m0","vector":32}',
+      legal: /target: "sm_100a"/,
+    },
+    // NVFP4 (kind::mxf4nvf4) on one CTA has M 128 only.
+    "SM100-MMA-M": {
+      spec: sm100Spec({ a: "e2m1", scale: NVFP4, mma: [64, 128, 256] }),
+      path: "tiler.mma[0]",
+      value: "64",
+      legal: /M 128 with ctaGroup 1, or 128 or 256 with ctaGroup 2/,
+    },
+    "SM100-MMA-N": {
+      spec: sm100Spec({ mma: [256, 136, 64], cluster: [2, 1], ctaGroup: 2 }),
+      path: "tiler.mma[1]",
+      value: "136",
+      legal: /from 16 to 256 in steps of 16 \(nearest: 128 or 144\)/,
+    },
+    "SM100-MMA-K": { spec: sm100Spec({ a: "e4m3", mma: [128, 128, 48] }), path: "tiler.mma[2]", value: "48", legal: /multiple of 32.*multiples of 128/ },
+    "SM100-CTA-GROUP": { spec: sm100Spec({ mma: [256, 256, 64], cluster: [1, 1], ctaGroup: 2 }), path: "tiler.cluster[0]", value: "1", legal: /even cluster M/ },
+    "SM100-CLUSTER": { spec: sm100Spec({ cluster: [3, 1] }), path: "tiler.cluster[0]", value: "3", legal: /each width 1, 2 or 4/ },
+    // B's 8 rows in slices for a 2-CTA multicast: 4 rows, less than one swizzle atom.
+    "SM100-TMA-BOX": { spec: sm100Spec({ out: "fp32", mma: [128, 8, 64], cluster: [2, 1] }), path: "tiler.mma[1]", value: "8 / 2", legal: /N \/ 2 a multiple of 8/ },
+    "SM100-SMEM": { spec: sm100Spec({ stages: 5 }), path: "stages", value: "279,680 B", legal: /stages <= 4 for this tile/ },
+    "SM100-TMEM": {
+      spec: sm100Spec({ a: "e2m1", scale: NVFP4, mma: [128, 128, 512], stages: 5 }),
+      path: "stages",
+      value: "576 columns",
+      legal: /stages <= 4 for this tile/,
+    },
+    "GEN-SM100-TILE-M": { spec: sm100Spec({ mma: [64, 128, 64] }), path: "tiler.mma[0]", value: "64", legal: /M 128 with ctaGroup 1/ },
+    "GEN-SM100-CTA-PAIR": {
+      spec: sm100Spec({ mma: [256, 256, 64], cluster: [4, 1], ctaGroup: 2 }),
+      path: "tiler.cluster",
+      value: "[4,1]",
+      legal: /cluster: \[2, 1\] with ctaGroup 2/,
+    },
+    "GEN-SM100-SCALE-N": { spec: sm100Spec({ a: "e2m1", scale: NVFP4, mma: [128, 256, 256] }), path: "tiler.mma[1]", value: "256", legal: /N 128 for a block-scaled GEMM/ },
+    "GEN-SM100-SCHED": { spec: sm100Spec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false/ },
     "GEMM-DTYPE-OUT": { spec: spec({ out: "e4m3", problems: [{ m: 200, n: 768, k: 1000 }] }), path: "op.out", value: '"e4m3"', legal: /"bf16", "fp16" or "fp32"/ },
     "SM90-MMA-M": { spec: spec({ mma: [96, 256, 64] }), path: "tiler.mma[0]", value: "96", legal: /64, 128, 192 or 256/ },
     "SM90-MMA-N": { spec: spec({ mma: [128, 320, 64], stages: 3 }), path: "tiler.mma[1]", value: "320", legal: /8 to 256 in steps of 8/ },
@@ -136,6 +190,8 @@ describe("each rule, violated alone", () => {
     "SM90-TMA-BOX": ["SM90-CLUSTER"],
     // More than 1,024 threads needs tile M > 448, which is no legal tile M, and starves registers.
     "SM90-THREADS": ["SM90-MMA-M", "SM90-REG-ACC", "SM90-SMEM"],
+    // Stages whose block scales overflow tensor memory overflow shared memory first.
+    "SM100-TMEM": ["SM100-SMEM"],
   };
 
   it("covers every rule code", () => {
@@ -233,8 +289,14 @@ describe("rule details", () => {
     );
   });
 
-  it("checks only the target on sm_100a, plus target-independent rules", () => {
-    expect(codes(spec({ target: "sm_100a", mma: [96, 8, 8], cluster: [8, 8], swizzle: 3 }))).toEqual(["TARGET", "SCHED-SWIZZLE"]);
+  it("checks sm_100a specs against the tcgen05 rules, not wgmma's", () => {
+    expect(codes(spec({ target: "sm_100a", mma: [96, 8, 8], cluster: [8, 8], swizzle: 3 }))).toEqual([
+      "SM100-MMA-M",
+      "SM100-MMA-K",
+      "SM100-CLUSTER",
+      "SM100-CLUSTER",
+      "SCHED-SWIZZLE",
+    ]);
     expect(only(untyped(spec(), (s) => (s.target = "sm_80")), "TARGET").message).toMatch(/not a target/);
   });
 
@@ -294,6 +356,89 @@ describe("rule details", () => {
     expect(formatViolation(swizzle!)).toBe(
       "error SCHED-SWIZZLE (generator) at scheduler.swizzle: scheduler swizzle 3 is not a supported band width; legal: swizzle: 1, 2, 4, 8 or 16",
     );
+  });
+});
+
+describe("sm_100a rules", () => {
+  const valid: [string, KernelSpec][] = [
+    ["bf16 128x256x64, 4 stages", sm100Spec()],
+    ["fp16 in, fp32 out 128x64x128, 1x2 cluster", sm100Spec({ a: "fp16", out: "fp32", mma: [128, 64, 128], cluster: [1, 2], stages: 4 })],
+    ["e4m3 x e5m2 CTA pair 256x256x128", sm100Spec({ a: "e4m3", b: "e5m2", mma: [256, 256, 128], cluster: [2, 1], ctaGroup: 2, stages: 3 })],
+    ["NVFP4 128x128x256, 5 stages", sm100Spec({ a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 5 })],
+    ["MXFP8 CTA pair 256x128x128", sm100Spec({ a: "e4m3", scale: MXFP8, mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5 })],
+  ];
+  for (const [title, s] of valid) {
+    it(`accepts ${title}, with its sm_100a budget`, () => {
+      const r = validate(s);
+      if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+      expect(r.kernel.budget).toEqual(sm100Budget(s));
+      expect(r.kernel.budget.target).toBe("sm_100a");
+    });
+  }
+
+  it("words an M of 256 on one CTA as needing a CTA pair", () => {
+    const v = only(sm100Spec({ mma: [256, 128, 64] }), "SM100-MMA-M");
+    expect(v.message).toMatch(/M 256 needs ctaGroup: 2 and an even cluster M/);
+    expect(v.legal).toMatch(/M 64 or 128 with ctaGroup 1, or 128 or 256 with ctaGroup 2/);
+    expect(validate(sm100Spec({ mma: [256, 128, 64], cluster: [2, 1], ctaGroup: 2 })).ok).toBe(true);
+  });
+
+  it("takes MXFP8's M 256 only from a CTA pair, and no 128-row pair", () => {
+    expect(only(sm100Spec({ a: "e4m3", scale: MXFP8, mma: [128, 128, 128], cluster: [2, 1], ctaGroup: 2 }), "SM100-MMA-M").legal).toMatch(
+      /M 256 with ctaGroup 2/,
+    );
+    // kind::f16 has M 128 for a pair in hardware; this generator builds 128 rows per CTA.
+    expect(codes(sm100Spec({ mma: [128, 128, 64], cluster: [2, 1], ctaGroup: 2 }))).toEqual(["GEN-SM100-TILE-M"]);
+  });
+
+  it("refuses a CTA group other than 1 or 2 at tiler.ctaGroup", () => {
+    const v = only(sm100Spec({ ctaGroup: 4 }), "SM100-CTA-GROUP");
+    expect(v.path).toBe("tiler.ctaGroup");
+  });
+
+  it("checks block-scaled data dtypes as one format", () => {
+    expect(only(sm100Spec({ a: "e2m1", b: "e4m3", scale: NVFP4, mma: [128, 128, 256] }), "GEMM-DTYPE-AB").path).toBe("op.b");
+    expect(only(sm100Spec({ a: "bf16", scale: MXFP8, mma: [128, 128, 64] }), "GEMM-DTYPE-AB").legal).toMatch(/"e2m1" \(NVFP4\)/);
+    const plain = violations(sm100Spec({ a: "e2m1", mma: [128, 128, 256] }));
+    expect(plain.map((v) => [v.code, v.path])).toEqual([
+      ["GEMM-DTYPE-AB", "op.a"],
+      ["GEMM-DTYPE-AB", "op.b"],
+    ]);
+    expect(plain[0]!.message).toMatch(/only with block scales/);
+  });
+
+  it("checks k against e2m1's half-byte width", () => {
+    const v = only(sm100Spec({ a: "e2m1", scale: NVFP4, mma: [128, 128, 256], problems: [{ m: 128, n: 128, k: 48 }] }), "PROBLEM-ALIGN-K");
+    expect(v.legal).toMatch(/multiple of 32 for e2m1/);
+  });
+
+  it("suggests for SM100-SMEM a stage count that itself validates", () => {
+    for (const s of [
+      sm100Spec({ stages: 5 }),
+      sm100Spec({ a: "e2m1", scale: NVFP4, mma: [128, 128, 256], stages: 6 }),
+      sm100Spec({ a: "e4m3", scale: MXFP8, mma: [256, 128, 256], cluster: [2, 1], ctaGroup: 2, stages: 4 }),
+    ]) {
+      const v = only(s, "SM100-SMEM");
+      const fixed = Number(/stages <= (\d+) for this tile/.exec(v.legal)![1]);
+      expect(validate({ ...s, stages: fixed }).ok).toBe(true);
+      expect(validate({ ...s, stages: fixed + 1 }).ok).toBe(false);
+    }
+  });
+
+  it("keeps tensor memory within 512 columns for every legal stage count", () => {
+    for (const [mma, scale] of [
+      [[128, 128, 256], NVFP4],
+      [[128, 128, 128], MXFP8],
+      [[128, 256, 64], undefined],
+    ] as const) {
+      for (let stages = 2; stages < 12; stages++) {
+        const s = sm100Spec({ a: scale === NVFP4 ? "e2m1" : scale === MXFP8 ? "e4m3" : "bf16", ...(scale ? { scale } : {}), mma, stages });
+        const r = validate(s);
+        if (!r.ok) continue;
+        expect(r.kernel.budget.target).toBe("sm_100a");
+        if (r.kernel.budget.target === "sm_100a") expect(r.kernel.budget.tmemAllocColumns).toBeLessThanOrEqual(SM100.tmem.value.columns);
+      }
+    }
   });
 });
 

@@ -12,7 +12,16 @@ export interface CudaType {
   readonly pack2: string;
 }
 
-const ABI: Record<DType, string> = { bf16: "GK_BF16", fp16: "GK_FP16", fp32: "GK_FP32", e4m3: "GK_E4M3", e5m2: "GK_E5M2" };
+const ABI: Record<DType, string> = {
+  bf16: "GK_BF16",
+  fp16: "GK_FP16",
+  fp32: "GK_FP32",
+  e4m3: "GK_E4M3",
+  e5m2: "GK_E5M2",
+  e2m1: "GK_E2M1",
+  ue4m3: "GK_UE4M3",
+  ue8m0: "GK_UE8M0",
+};
 const TMA: Record<DType, string> = {
   bf16: "CU_TENSOR_MAP_DATA_TYPE_BFLOAT16",
   fp16: "CU_TENSOR_MAP_DATA_TYPE_FLOAT16",
@@ -20,6 +29,10 @@ const TMA: Record<DType, string> = {
   // fp8 has no tensor-map type of its own: TMA moves bytes.
   e4m3: "CU_TENSOR_MAP_DATA_TYPE_UINT8",
   e5m2: "CU_TENSOR_MAP_DATA_TYPE_UINT8",
+  // e2m1 is moved as packed bytes (two values each); the scales as bytes.
+  e2m1: "CU_TENSOR_MAP_DATA_TYPE_UINT8",
+  ue4m3: "CU_TENSOR_MAP_DATA_TYPE_UINT8",
+  ue8m0: "CU_TENSOR_MAP_DATA_TYPE_UINT8",
 };
 const PAIR: Record<DType, { pairType: string; pack2: string }> = {
   bf16: { pairType: "__nv_bfloat162", pack2: "__floats2bfloat162_rn(v0, v1)" },
@@ -27,6 +40,10 @@ const PAIR: Record<DType, { pairType: string; pack2: string }> = {
   fp32: { pairType: "float2", pack2: "make_float2(v0, v1)" },
   e4m3: { pairType: "__nv_fp8x2_e4m3", pack2: "__nv_fp8x2_e4m3(make_float2(v0, v1))" },
   e5m2: { pairType: "__nv_fp8x2_e5m2", pack2: "__nv_fp8x2_e5m2(make_float2(v0, v1))" },
+  // Never an output (GEMM-DTYPE-OUT): no pair type.
+  e2m1: { pairType: "", pack2: "" },
+  ue4m3: { pairType: "", pack2: "" },
+  ue8m0: { pairType: "", pack2: "" },
 };
 
 export function cudaType(t: DType): CudaType {

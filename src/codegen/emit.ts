@@ -3,16 +3,16 @@
  * print what the plan decided; there are no template helpers with logic.
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { join, basename } from "node:path";
+import { basename, dirname, join } from "node:path";
 import Handlebars from "handlebars";
 import type { KernelPlan } from "./plan.js";
 
 export const TEMPLATES_DIR = new URL("../../templates/", import.meta.url).pathname;
 
-function makeEnvironment(templatesDir: string): typeof Handlebars {
+function makeEnvironment(templatesDir: string, targetFolder: string): typeof Handlebars {
   const hb = Handlebars.create();
-  // Partials are every .hbs in common/ and the per-target folders, named by file (e.g. "wgmma").
-  for (const folder of ["common", "sm90"]) {
+  // Partials are every .hbs in common/ and in the plan's target folder, named by file (e.g. "wgmma").
+  for (const folder of ["common", targetFolder]) {
     const dir = join(templatesDir, folder);
     for (const file of readdirSync(dir).sort()) {
       if (!file.endsWith(".hbs") || file.endsWith(".cu.hbs")) continue;
@@ -23,7 +23,7 @@ function makeEnvironment(templatesDir: string): typeof Handlebars {
 }
 
 export function emit(plan: KernelPlan, templatesDir: string = TEMPLATES_DIR): string {
-  const hb = makeEnvironment(templatesDir);
+  const hb = makeEnvironment(templatesDir, dirname(plan.template));
   const template = hb.compile(readFileSync(join(templatesDir, plan.template), "utf8"), {
     noEscape: true,
     strict: true,

@@ -3,22 +3,29 @@
  * TMA boxes and multicast, the MMA atom and the tile schedule. The result is plain data that the
  * templates print; nothing downstream computes any of it again.
  */
-import type { Sm90Budget } from "../dsl/budget.js";
+import type { Sm100Budget, Sm90Budget } from "../dsl/budget.js";
 import type { Sm90OperandDType } from "../dsl/facts.js";
 import type { KernelSpec, Target } from "../dsl/types.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
 import { sm90MmaAtom, type Sm90MmaAtom } from "./sm90/atom.js";
+import { planSm100, type Sm100KernelPlan } from "./sm100/plan.js";
+
+export type { Sm100KernelPlan } from "./sm100/plan.js";
 
 export const GENERATOR_VERSION = "gemmkit 0.1.0";
 
 export interface PlanInput {
   readonly spec: KernelSpec;
-  readonly budget: Sm90Budget;
+  /** The budget the validator computed for the spec's target. */
+  readonly budget: Sm90Budget | Sm100Budget;
   /** The kernel file, relative to the project root, for the header comment and manifest. */
   readonly source: string;
 }
 
-export interface KernelPlan {
+/** What the templates print: one plan type per target. */
+export type KernelPlan = Sm90KernelPlan | Sm100KernelPlan;
+
+export interface Sm90KernelPlan {
   readonly generator: string;
   readonly source: string;
   readonly name: string;
@@ -59,9 +66,17 @@ export interface KernelPlan {
   readonly problems: KernelSpec["problems"];
 }
 
+export function plan(input: PlanInput & { readonly budget: Sm90Budget }): Sm90KernelPlan;
+export function plan(input: PlanInput & { readonly budget: Sm100Budget }): Sm100KernelPlan;
+export function plan(input: PlanInput): KernelPlan;
 export function plan(input: PlanInput): KernelPlan {
   const { spec, budget } = input;
-  if (spec.target !== "sm_90a") throw new Error(`plan: target ${spec.target} has no backend yet (the validator should have refused it)`);
+  if (budget.target !== spec.target) throw new Error(`plan: a ${budget.target} budget for a ${spec.target} spec`);
+  if (budget.target === "sm_100a") return planSm100(spec, budget, input.source, GENERATOR_VERSION);
+  return planSm90(spec, budget, input.source);
+}
+
+function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90KernelPlan {
   const [tileM, tileN, tileK] = spec.tiler.mma;
   const [clusterM, clusterN] = spec.tiler.cluster;
   const aOffset = 0;
@@ -76,7 +91,7 @@ export function plan(input: PlanInput): KernelPlan {
       : `bands of ${swizzle} cluster column(s) of N-blocks; inside a band along the columns, then down M`;
   return {
     generator: GENERATOR_VERSION,
-    source: input.source,
+    source,
     name: spec.name,
     target: spec.target,
     template: "sm90/gemm.cu.hbs",

@@ -1,12 +1,14 @@
 /**
- * The resource model of the sm_90a GEMM design: how much shared memory, how many threads and
- * registers a spec needs. Computed once here; the validator checks it against the limits in facts.ts
- * and hands it to the planner with the valid spec, so no later stage derives these numbers again.
+ * The resource models of the GEMM designs: how much shared memory, how many threads and registers
+ * (sm_90a) or tensor-memory columns (sm_100a) a spec needs. Computed once here; the validator checks
+ * it against the limits in facts.ts and hands it to the planner with the valid spec, so no later
+ * stage derives these numbers again.
  */
-import { DTYPES, SM90 } from "./facts.js";
+import { DTYPES, SM100, SM90, type Sm100BlockScaleFormat, type Sm100MmaKind } from "./facts.js";
 import type { KernelSpec } from "./types.js";
 
 export interface Sm90Budget {
+  readonly target: "sm_90a";
   /** Elements of K covered by one 128-byte swizzle row (the TMA box's inner dimension). */
   readonly kPerSwizzleAtom: number;
   /** 128-byte swizzle atoms along K in one stage. */
@@ -63,6 +65,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     Math.floor(registersForConsumers / (SM90.warpgroupThreads.value * consumerWarpgroups) / step) * step,
   );
   return {
+    target: "sm_90a",
     kPerSwizzleAtom,
     swizzleAtomsPerStage: tileK / kPerSwizzleAtom,
     aBytesPerStage,
@@ -77,5 +80,128 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
     accumulatorRegisters: (SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sm_100a
+// ---------------------------------------------------------------------------------------------
+
+/** Accumulator stages in tensor memory: the epilogue drains one tile while the MMA fills the next. */
+export const SM100_ACCUMULATOR_STAGES = 2;
+/** Warps of the sm_100a kernel: TMA producer, MMA issuer, then four epilogue warps (one per TMEM lane quarter). */
+export const SM100_WARPS = { producer: 0, mma: 1, firstEpilogue: 2, lastEpilogue: 5, epilogue: 4 } as const;
+/** Output rows one epilogue warp stores: its quarter of the TMEM lanes. */
+export const SM100_EPILOGUE_ROWS_PER_WARP: number = SM100.tmemLanesPerWarp.value;
+
+export interface Sm100Budget {
+  readonly target: "sm_100a";
+  /** The tcgen05.mma kind, and for block-scaled kinds the format. */
+  readonly kind: Sm100MmaKind;
+  readonly format: Sm100BlockScaleFormat | undefined;
+  readonly ctaGroup: 1 | 2;
+  /** Rows of D one CTA computes and stores: MMA M / ctaGroup. */
+  readonly ctaTileM: number;
+  /** Rows of B one CTA loads: N / ctaGroup (a CTA pair splits B between its two CTAs). */
+  readonly ctaTileNLoaded: number;
+  /** K of one MMA instruction, and instructions per stage. */
+  readonly mmaK: number;
+  readonly mmasPerStage: number;
+  /** Elements of K in one 128-byte swizzle row (the TMA box's inner dimension). */
+  readonly kPerSwizzleAtom: number;
+  readonly swizzleAtomsPerStage: number;
+  readonly aBytesPerStage: number;
+  readonly bBytesPerStage: number;
+  /** Block scales: 512-byte atoms (128 rows × 4 scale columns) per stage along K, and their bytes. */
+  readonly scaleAtomsPerStage: number;
+  readonly sfaBytesPerStage: number;
+  readonly sfbBytesPerStage: number;
+  /** Columns of the output in one epilogue chunk: one 128-byte swizzle row. */
+  readonly epilogueChunkColumns: number;
+  /** Per epilogue warp: two 32-row chunk buffers, so a TMA store drains one while the other fills. */
+  readonly epilogueBytes: number;
+  /** full/empty per stage, tmem_full/tmem_empty per accumulator stage, then the TMEM address slot. */
+  readonly barrierBytes: number;
+  readonly alignmentSlackBytes: number;
+  readonly smemBytes: number;
+  readonly threads: number;
+  readonly accumulatorStages: number;
+  /** TMEM columns of the fp32 accumulators (N per stage) and of the block scales (all stages). */
+  readonly accumulatorColumns: number;
+  readonly scaleColumnsPerStage: number;
+  readonly tmemColumns: number;
+  /** What tcgen05.alloc asks for: the next power of two >= tmemColumns, at least 32. */
+  readonly tmemAllocColumns: number;
+}
+
+/** The tcgen05 kind and block-scale format of an op (assumes dtypes the validator accepts). */
+export function sm100KindOf(op: KernelSpec["op"]): { kind: Sm100MmaKind; format: Sm100BlockScaleFormat | undefined } {
+  if (op.scale !== undefined) {
+    const format: Sm100BlockScaleFormat = op.a === "e2m1" ? "nvfp4" : "mxfp8";
+    return { kind: SM100.blockScale.value[format].kind, format };
+  }
+  return { kind: op.a === "bf16" || op.a === "fp16" ? "f16" : "f8f6f4", format: undefined };
+}
+
+const nextPowerOfTwo = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+export function sm100Budget(spec: KernelSpec): Sm100Budget {
+  const [mmaM, tileN, tileK] = spec.tiler.mma;
+  const ctaGroup = spec.tiler.ctaGroup === 2 ? 2 : 1;
+  const { kind, format } = sm100KindOf(spec.op);
+  const inBytes = DTYPES[spec.op.a].bytes;
+  const outBytes = DTYPES[spec.op.out].bytes;
+  const swizzle = SM100.swizzleBytes.value;
+  const kPerSwizzleAtom = swizzle / inBytes;
+  const mmaK = SM100.mma.value[kind].k;
+  const ctaTileM = mmaM / ctaGroup;
+  const ctaTileNLoaded = tileN / ctaGroup;
+  const atom = SM100.scaleAtom.value;
+  const scaleAtomsPerStage = format === undefined ? 0 : tileK / (atom.columns * SM100.blockScale.value[format].vector);
+  // A holds the scales of this CTA's rows; B those of all N rows (each CTA's MMA half needs them all).
+  const sfaBytesPerStage = scaleAtomsPerStage * Math.ceil(ctaTileM / atom.rows) * atom.bytes;
+  const sfbBytesPerStage = scaleAtomsPerStage * Math.ceil(tileN / atom.rows) * atom.bytes;
+  const epilogueChunkColumns = swizzle / outBytes;
+  const epilogueBytes = SM100_WARPS.epilogue * 2 * SM100_EPILOGUE_ROWS_PER_WARP * swizzle;
+  const barrierBytes = alignUp((2 * spec.stages + 2 * SM100_ACCUMULATOR_STAGES) * 8 + 4, 16);
+  const aBytesPerStage = ctaTileM * tileK * inBytes;
+  const bBytesPerStage = ctaTileNLoaded * tileK * inBytes;
+  const alignmentSlackBytes = SM100.smemAlignBytes.value;
+  const smemBytes =
+    alignmentSlackBytes +
+    spec.stages * (aBytesPerStage + bBytesPerStage + sfaBytesPerStage + sfbBytesPerStage) +
+    epilogueBytes +
+    barrierBytes;
+  const accumulatorColumns = SM100_ACCUMULATOR_STAGES * tileN * SM100.accumulatorColumnsPerN.value;
+  // tcgen05.cp puts one 512-byte scale atom into 4 columns of all 128 lanes.
+  const scaleColumnsPerStage = ((sfaBytesPerStage + sfbBytesPerStage) / atom.bytes) * atom.columns;
+  const tmemColumns = accumulatorColumns + spec.stages * scaleColumnsPerStage;
+  return {
+    target: "sm_100a",
+    kind,
+    format,
+    ctaGroup,
+    ctaTileM,
+    ctaTileNLoaded,
+    mmaK,
+    mmasPerStage: tileK / mmaK,
+    kPerSwizzleAtom,
+    swizzleAtomsPerStage: tileK / kPerSwizzleAtom,
+    aBytesPerStage,
+    bBytesPerStage,
+    scaleAtomsPerStage,
+    sfaBytesPerStage,
+    sfbBytesPerStage,
+    epilogueChunkColumns,
+    epilogueBytes,
+    barrierBytes,
+    alignmentSlackBytes,
+    smemBytes,
+    threads: 32 * (SM100_WARPS.firstEpilogue + SM100_WARPS.epilogue),
+    accumulatorStages: SM100_ACCUMULATOR_STAGES,
+    accumulatorColumns,
+    scaleColumnsPerStage,
+    tmemColumns,
+    tmemAllocColumns: Math.max(SM100.tmem.value.minAllocColumns, nextPowerOfTwo(tmemColumns)),
   };
 }

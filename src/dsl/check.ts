@@ -23,22 +23,28 @@
  * choices are checked here; quantitative limits (shared memory, registers, stages upper bound) are
  * the validator's.
  *
- * Rules are grouped per target (`TargetRuleSets`): sm_90a has its set; sm_100a accepts any tile and
- * cluster for now. Rules that do not depend on the target (`CommonRules`, and the dtype rules of
- * `gemm`, which has no target) apply to every kernel.
+ * Rules are grouped per target (`TargetRuleSets`): sm_90a (wgmma) and sm_100a (tcgen05.mma, whose
+ * legal M depends on the MMA kind and the CTA group). Rules that do not depend on the target
+ * (`CommonRules`, and the dtype and block-scale rules of `gemm`, which has no target) apply to every
+ * kernel.
  */
 import type {
   CLUSTER_WIDTHS,
   DType,
   DTYPES,
   SCHEDULER_SWIZZLES,
+  SM100,
+  SM100_CTA_GROUPS,
+  SM100_MMA_N_CTA1,
+  SM100_MMA_N_CTA2,
   SM90,
   SM90_TILE_M,
   SM90_WGMMA_N,
+  Sm100MmaKind,
   Sm90OperandDType,
 } from "./facts.js";
 import type { GEMM_OUT_DTYPES, MIN_STAGES } from "./rules.js";
-import type { KernelConfig, Target } from "./types.js";
+import type { BlockScale, KernelConfig, Target } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rule codes and the error marker
@@ -53,8 +59,17 @@ export type CheckRuleCode =
   | "SM90-MMA-N"
   | "SM90-MMA-K"
   | "SM90-CLUSTER"
+  | "SM90-CTA-GROUP"
+  | "SM90-BLOCK-SCALE"
+  | "SM100-MMA-M"
+  | "SM100-MMA-N"
+  | "SM100-MMA-K"
+  | "SM100-CLUSTER"
+  | "SM100-CTA-GROUP"
   | "GEMM-DTYPE-AB"
   | "GEMM-DTYPE-OUT"
+  | "GEMM-SCALE-FORMAT"
+  | "GEMM-SCALE-VECTOR"
   | "SCHED-SWIZZLE"
   | "STAGES";
 
@@ -203,7 +218,24 @@ type Stages = Violation<
 
 type GemmDTypeAB = Violation<
   "GEMM-DTYPE-AB",
-  "a and b must be wgmma operand dtypes of one family: (bf16, bf16), (fp16, fp16), or any pair of e4m3 / e5m2"
+  "a and b must be tensor-core operand dtypes of one family: (bf16, bf16), (fp16, fp16), or any pair of e4m3 / e5m2 (e2m1 only with block scales)"
+>;
+
+type GemmDTypeABScaled = Violation<
+  "GEMM-DTYPE-AB",
+  "block-scaled a and b must be one format's data dtypes: both e2m1 (NVFP4), or any pair of e4m3 / e5m2 (MXFP8)"
+>;
+
+type BlockScaleFormats = Sm100["blockScale"]["value"];
+
+type GemmScaleFormat = Violation<
+  "GEMM-SCALE-FORMAT",
+  `the scale dtype must be the block-scale format's: ${BlockScaleFormats["nvfp4"]["scale"]} for e2m1 data (NVFP4), ${BlockScaleFormats["mxfp8"]["scale"]} for e4m3 / e5m2 data (MXFP8)`
+>;
+
+type GemmScaleVector<F extends keyof BlockScaleFormats> = Violation<
+  "GEMM-SCALE-VECTOR",
+  `${Uppercase<F>} has one ${BlockScaleFormats[F]["scale"]} scale per ${BlockScaleFormats[F]["vector"]} K elements (${BlockScaleFormats[F]["instruction"]}); legal: ${BlockScaleFormats[F]["vector"]}`
 >;
 
 type GemmDTypeOut = Violation<
@@ -262,13 +294,139 @@ type Sm90ClusterRules<T extends KernelConfig> = T["tiler"] extends {
     >
   : unknown;
 
-type Sm90Rules<T extends KernelConfig> = Sm90TileRules<T> & Sm90ClusterRules<T>;
+type Sm90CtaGroup = Violation<"SM90-CTA-GROUP", "sm_90a has no CTA-pair MMA (that is tcgen05's, sm_100a): ctaGroup must be 1 or left out; legal: 1">;
+
+type Sm90CtaGroupRules<T extends KernelConfig> = T["tiler"] extends { readonly ctaGroup: infer G }
+  ? Fragment<Require<G, 1, Sm90CtaGroup>, { readonly tiler: { readonly ctaGroup: Require<G, 1, Sm90CtaGroup> } }>
+  : unknown;
+
+type Sm90BlockScale = Violation<
+  "SM90-BLOCK-SCALE",
+  "sm_90a has no block-scaled MMA (wgmma takes no scale factors): block-scaled GEMMs are generated for sm_100a; drop scale or use target: \"sm_100a\""
+>;
+
+type Sm90BlockScaleRules<T extends KernelConfig> = T["op"] extends { readonly scale: BlockScale }
+  ? { readonly op: Sm90BlockScale }
+  : unknown;
+
+type Sm90Rules<T extends KernelConfig> = Sm90TileRules<T> & Sm90ClusterRules<T> & Sm90CtaGroupRules<T> & Sm90BlockScaleRules<T>;
 
 // ---------------------------------------------------------------------------------------------
-// sm_100a (Blackwell): no tile or cluster rules yet, so any choice is accepted.
+// sm_100a (Blackwell): tcgen05.mma shapes per kind and CTA group
 // ---------------------------------------------------------------------------------------------
 
-type Sm100Rules<_T extends KernelConfig> = unknown;
+type Sm100 = typeof SM100;
+type Sm100Kinds = Sm100["mma"]["value"];
+type Sm100CtaGroup = (typeof SM100_CTA_GROUPS)[number];
+
+/**
+ * The tcgen05.mma kind of an op: block-scaled ops by their data dtype (e2m1: mxf4nvf4, fp8:
+ * mxf8f6f4), dense ops by theirs (bf16/fp16: f16, fp8: f8f6f4); never when the dtypes are not legal
+ * (gemm() reports that).
+ */
+type Sm100KindOf<Op> = Op extends { readonly a: infer A; readonly scale: BlockScale }
+  ? [A] extends ["e2m1"]
+    ? "mxf4nvf4"
+    : [A] extends ["e4m3" | "e5m2"]
+      ? "mxf8f6f4"
+      : never
+  : Op extends { readonly a: infer A }
+    ? [A] extends ["bf16" | "fp16"]
+      ? "f16"
+      : [A] extends ["e4m3" | "e5m2"]
+        ? "f8f6f4"
+        : never
+    : never;
+
+/** The CTA group a tiler asks for (1 when left out). */
+type CtaGroupOf<Tl> = Tl extends { readonly ctaGroup: infer G } ? G : 1;
+
+/** "ctaGroup1" or "ctaGroup2" (the keys of the facts table). */
+type GroupKey<G> = [G] extends [2] ? "ctaGroup2" : "ctaGroup1";
+
+type Sm100LegalM<K extends Sm100MmaKind, G> = Sm100Kinds[K][GroupKey<G>]["m"];
+type Sm100LegalN<G> = [G] extends [2] ? typeof SM100_MMA_N_CTA2 : typeof SM100_MMA_N_CTA1;
+type Sm100TileKs<K extends Sm100MmaKind> = MultiplesUpTo<Sm100Kinds[K]["k"], TileKListedMax>;
+
+type Sm100MmaM<K extends Sm100MmaKind, G> = Violation<
+  "SM100-MMA-M",
+  [G] extends [2]
+    ? `on sm_100a a kind::${K} MMA of a CTA pair (ctaGroup 2) has M ${Join<Sm100LegalM<K, G>, " or ">}; legal: ${Join<Sm100LegalM<K, G>>}`
+    : `on sm_100a a kind::${K} MMA of one CTA (ctaGroup 1) has M ${Join<Sm100LegalM<K, G>, " or ">}; M 256 needs ctaGroup: 2 and an even cluster M; legal: ${Join<Sm100LegalM<K, G>>}`
+>;
+
+type Sm100MmaN<G> = Violation<
+  "SM100-MMA-N",
+  `on sm_100a the MMA N of ${[G] extends [2] ? "a CTA pair (ctaGroup 2)" : "one CTA (ctaGroup 1)"} runs from ${Sm100Kinds["f16"][GroupKey<G>]["n"]["min"]} to ${Sm100Kinds["f16"][GroupKey<G>]["n"]["max"]} in steps of ${Sm100Kinds["f16"][GroupKey<G>]["n"]["step"]}; legal: ${Abbreviate<Sm100LegalN<G>>}`
+>;
+
+type Sm100MmaK<K extends Sm100MmaKind> =
+  Abbreviate<Sm100TileKs<K>> extends infer L extends string
+    ? Violation<"SM100-MMA-K", `on sm_100a the tile K must be a multiple of ${Sm100Kinds[K]["k"]} (the K of one kind::${K} MMA); legal: ${L}`>
+    : never;
+
+type Sm100Cluster = Violation<
+  "SM100-CLUSTER",
+  `on sm_100a each cluster dimension must be a supported width; legal: ${Join<typeof CLUSTER_WIDTHS>}`
+>;
+
+type Sm100CtaGroupValue = Violation<
+  "SM100-CTA-GROUP",
+  `ctaGroup is how many CTAs one tcgen05.mma spans (cta_group::1 or ::2); legal: ${Join<typeof SM100_CTA_GROUPS>}`
+>;
+
+type Sm100CtaPair = Violation<
+  "SM100-CTA-GROUP",
+  "ctaGroup 2 pairs CTAs along M inside the cluster, so the cluster M must be even; legal: 2 | 4"
+>;
+
+type Sm100TileRules<
+  T extends KernelConfig,
+  K extends Sm100MmaKind,
+  G,
+  M = Require<T["tiler"]["mma"][0], ElementOf<Sm100LegalM<K, G>>, Sm100MmaM<K, G>>,
+  N = Require<T["tiler"]["mma"][1], ElementOf<Sm100LegalN<G>>, Sm100MmaN<G>>,
+  Kt = Require<T["tiler"]["mma"][2], ElementOf<Sm100TileKs<K>>, Sm100MmaK<K>>,
+> = Fragment<M & N & Kt, { readonly tiler: { readonly mma: readonly [M, N, Kt] } }>;
+
+/** Cluster widths; with ctaGroup 2 also an even cluster M (checked only where the width is legal). */
+type Sm100ClusterRules<T extends KernelConfig, G> = T["tiler"] extends {
+  readonly cluster: readonly [infer X, infer Y];
+}
+  ? Fragment<
+      Sm100ClusterM<X, G> & Require<Y, ClusterWidth, Sm100Cluster>,
+      {
+        readonly tiler: {
+          readonly cluster: readonly [Sm100ClusterM<X, G>, Require<Y, ClusterWidth, Sm100Cluster>];
+        };
+      }
+    >
+  : [G] extends [2]
+    ? { readonly tiler: { readonly ctaGroup: Sm100CtaPair } }
+    : unknown;
+
+type Sm100ClusterM<X, G> =
+  Require<X, ClusterWidth, Sm100Cluster> extends infer W
+    ? unknown extends W
+      ? [G] extends [2]
+        ? Require<X, 2 | 4, Sm100CtaPair>
+        : unknown
+      : W
+    : never;
+
+type Sm100CtaGroupRules<G> = Fragment<
+  Require<G, Sm100CtaGroup, Sm100CtaGroupValue>,
+  { readonly tiler: { readonly ctaGroup: Require<G, Sm100CtaGroup, Sm100CtaGroupValue> } }
+>;
+
+type Sm100Rules<T extends KernelConfig, G = CtaGroupOf<T["tiler"]>> = [G] extends [Sm100CtaGroup]
+  ? ([Sm100KindOf<T["op"]>] extends [never]
+      ? unknown
+      : Sm100KindOf<T["op"]> extends infer K extends Sm100MmaKind
+        ? Sm100TileRules<T, K, G>
+        : unknown) &
+      Sm100ClusterRules<T, G>
+  : Sm100CtaGroupRules<G>;
 
 // ---------------------------------------------------------------------------------------------
 // Entry points
@@ -309,9 +467,38 @@ type CheckGemmOut<Out extends DType> = Fragment<
   { readonly out: Require<Out, GemmOutDType, GemmDTypeOut> }
 >;
 
+/** The block-scale format whose data dtype `A` is (never for other dtypes). */
+type FormatOfData<A> = [A] extends ["e2m1"] ? "nvfp4" : [A] extends ["e4m3" | "e5m2"] ? "mxfp8" : never;
+
+/** Block-scaled (a, b): a format's data dtypes, the same format for both. */
+type CheckScaledAB<A, B> = [FormatOfData<A>] extends [never]
+  ? { readonly a: GemmDTypeABScaled }
+  : [FormatOfData<B>] extends [FormatOfData<A>]
+    ? unknown
+    : { readonly b: GemmDTypeABScaled };
+
+/** The scale dtype and vector size of the format of `A` (checked once a and b are legal). */
+type CheckScale<A, S extends BlockScale> = FormatOfData<A> extends infer F extends keyof BlockScaleFormats
+  ? [S["dtype"]] extends [BlockScaleFormats[F]["scale"]]
+    ? Fragment<
+        Require<S["vector"], BlockScaleFormats[F]["vector"], GemmScaleVector<F>>,
+        { readonly scale: { readonly vector: Require<S["vector"], BlockScaleFormats[F]["vector"], GemmScaleVector<F>> } }
+      >
+    : { readonly scale: { readonly dtype: GemmScaleFormat } }
+  : unknown;
+
+type CheckGemmScaled<A, B, S extends BlockScale> = unknown extends CheckScaledAB<A, B>
+  ? CheckScale<A, S>
+  : CheckScaledAB<A, B>;
+
 /**
- * `unknown` when (a, b, out) is a legal GEMM dtype triple; otherwise marks `a`, `b` or `out` with
- * GEMM-DTYPE-AB / GEMM-DTYPE-OUT. Target-independent, as `gemm()` has no target.
+ * `unknown` when (a, b, out[, scale]) is a legal GEMM; otherwise marks `a`, `b`, `out` or the
+ * scale's `dtype` / `vector` with GEMM-DTYPE-AB / GEMM-DTYPE-OUT / GEMM-SCALE-FORMAT /
+ * GEMM-SCALE-VECTOR. Target-independent, as `gemm()` has no target.
  */
-export type CheckGemmDTypes<A extends DType, B extends DType, Out extends DType> = CheckGemmAB<A, B> &
+export type CheckGemmDTypes<A extends DType, B extends DType, Out extends DType, S extends BlockScale | undefined = undefined> = ([
+  S,
+] extends [BlockScale]
+  ? CheckGemmScaled<A, B, S>
+  : CheckGemmAB<A, B>) &
   CheckGemmOut<Out>;

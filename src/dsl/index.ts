@@ -4,6 +4,7 @@
 import type { DType } from "./facts.js";
 import type { CheckKernel, CheckGemmDTypes } from "./check.js";
 import type {
+  BlockScale,
   GemmOp,
   KernelConfig,
   KernelSpec,
@@ -24,7 +25,11 @@ export function defineKernel<const T extends KernelConfig>(config: T & CheckKern
     name: c.name,
     target: c.target,
     op: c.op,
-    tiler: { mma: [...c.tiler.mma], cluster: c.tiler.cluster ? [...c.tiler.cluster] : [1, 1] },
+    tiler: {
+      mma: [...c.tiler.mma],
+      cluster: c.tiler.cluster ? [...c.tiler.cluster] : [1, 1],
+      ...(c.tiler.ctaGroup !== undefined ? { ctaGroup: c.tiler.ctaGroup } : {}),
+    },
     stages: c.stages,
     scheduler: c.scheduler,
     epilogue: c.epilogue,
@@ -32,11 +37,24 @@ export function defineKernel<const T extends KernelConfig>(config: T & CheckKern
   };
 }
 
-/** Dense GEMM D = A·Bᵀ with A: M×K and B: N×K, both K-major; fp32 accumulation. */
-export function gemm<const A extends DType, const B extends DType, const Out extends DType>(
-  dtypes: { readonly a: A; readonly b: B; readonly out: Out } & CheckGemmDTypes<A, B, Out>,
-): GemmOp<A, B, Out> {
-  return { kind: "gemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" };
+/**
+ * GEMM D = A·Bᵀ with A: M×K and B: N×K, both K-major; fp32 accumulation. With `scale`, a
+ * block-scaled GEMM (sm_100a): `gemm({ a: "e2m1", b: "e2m1", scale: { dtype: "ue4m3", vector: 16 },
+ * out: "fp16" })` is NVFP4, `gemm({ a: "e4m3", b: "e4m3", scale: { dtype: "ue8m0", vector: 32 },
+ * out: "bf16" })` MXFP8.
+ */
+export function gemm<
+  const A extends DType,
+  const B extends DType,
+  const Out extends DType,
+  const S extends BlockScale | undefined = undefined,
+>(
+  dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
+): GemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+  const op = { kind: "gemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
+  const scale = dtypes.scale;
+  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as GemmOp<A, B, Out, S> &
+    (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */

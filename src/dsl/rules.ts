@@ -6,8 +6,17 @@
  * Numbers that are hardware facts live in facts.ts; the few generator limits that are not there are
  * the exported constants below, each with the reason for it.
  */
-import { CONSUMER_REGISTER_OVERHEAD } from "./budget.js";
-import { CLUSTER_WIDTHS, SCHEDULER_SWIZZLES, SM90, SM90_TILE_M, type DType, type Fact, type Sm90OperandDType } from "./facts.js";
+import { CONSUMER_REGISTER_OVERHEAD, SM100_ACCUMULATOR_STAGES } from "./budget.js";
+import {
+  CLUSTER_WIDTHS,
+  SCHEDULER_SWIZZLES,
+  SM100,
+  SM90,
+  SM90_TILE_M,
+  type DType,
+  type Fact,
+  type Sm90OperandDType,
+} from "./facts.js";
 
 export type RuleKind = "hardware" | "generator";
 
@@ -37,7 +46,14 @@ export const MAX_PROBLEM_DIM = 2 ** 31 - 1;
 /** Rows of one 128-byte-swizzle atom (1024 B / 128 B): a TMA slice must start on one, so its rows are a multiple of this. */
 export const SWIZZLE_ATOM_ROWS: number = SM90.smemAlignBytes.value / SM90.swizzleBytes.value;
 /** The targets this generator has a backend for. */
-export const GENERATED_TARGETS = [SM90.target] as const;
+export const GENERATED_TARGETS = [SM90.target, SM100.target] as const;
+
+/** Rows of D one sm_100a CTA computes: the 128 TMEM lanes (M 64 and the 128-row CTA pair are not generated). */
+export const SM100_CTA_TILE_M: number = SM100.tmem.value.lanes;
+/** The one cluster shape generated for a CTA pair: the two CTAs of the pair and nothing else. */
+export const SM100_CTA_PAIR_CLUSTER = [2, 1] as const;
+/** Tile N of a block-scaled sm_100a kernel: one 128-row atom of B scales, and two accumulator stages plus the scales fit 512 TMEM columns. */
+export const SM100_BLOCK_SCALED_TILE_N: number = SM100.scaleAtom.value.rows;
 
 /** Output dtypes the store epilogue writes (check.ts's GemmOutDType; it could be derived from this). */
 export const GEMM_OUT_DTYPES = ["bf16", "fp16", "fp32"] as const satisfies readonly DType[];
@@ -46,6 +62,8 @@ export const GEMM_OUT_DTYPES = ["bf16", "fp16", "fp32"] as const satisfies reado
 export const OPERAND_DTYPES = Object.keys(SM90.wgmmaK.value) as Sm90OperandDType[];
 
 const GEMM_TEMPLATE = "templates/sm90/gemm.cu.hbs";
+const SM100_TEMPLATE = "templates/sm100/gemm.cu.hbs";
+const F = SM100.blockScale.value;
 
 export const RULES = {
   "SPEC-FORM": {
@@ -56,8 +74,8 @@ export const RULES = {
   },
   TARGET: {
     kind: "generator",
-    summary: `only ${GENERATED_TARGETS.join(", ")} is generated for now; sm_100a is not yet supported`,
-    source: `src/codegen/plan.ts: the only backend is ${GEMM_TEMPLATE}`,
+    summary: `the target is one this generator has a backend for: ${GENERATED_TARGETS.join(", ")}`,
+    source: `src/codegen/plan.ts: the backends are ${GEMM_TEMPLATE} and ${SM100_TEMPLATE}`,
   },
   "KERNEL-NAME": {
     kind: "generator",
@@ -73,6 +91,16 @@ export const RULES = {
     kind: "generator",
     summary: `the output dtype is one the store epilogue converts the fp32 accumulator to once (${GEMM_OUT_DTYPES.join(", ")})`,
     source: "src/dsl/check.ts: GemmOutDType (the type checker's list, mirrored by GEMM_OUT_DTYPES)",
+  },
+  "GEMM-SCALE-FORMAT": {
+    kind: "generator",
+    summary: `a block-scaled GEMM is one of the formats this generator builds: NVFP4 (e2m1 data, ${F.nvfp4.scale} scales) or MXFP8 (e4m3 / e5m2 data, ${F.mxfp8.scale} scales); the hardware has more (MXFP4, mixed fp6)`,
+    source: `${SM100.blockScale.source}; src/dsl/facts.ts: SM100.blockScale`,
+  },
+  "GEMM-SCALE-VECTOR": {
+    kind: "hardware",
+    summary: `the scale vector size is the format's: ${F.nvfp4.vector} for NVFP4 (${F.nvfp4.instruction}), ${F.mxfp8.vector} for MXFP8 (${F.mxfp8.instruction})`,
+    source: SM100.blockScale.source,
   },
   "SM90-MMA-M": {
     kind: "hardware",
@@ -92,12 +120,12 @@ export const RULES = {
   "GEN-K-ATOM": {
     kind: "generator",
     summary: `tile K is whole ${SM90.swizzleBytes.value}-byte swizzle rows: a multiple of budget.kPerSwizzleAtom (${SM90.swizzleBytes.value} B / bytes(A) elements)`,
-    source: `${SM90.swizzleBytes.source}; ${GEMM_TEMPLATE}: static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage)`,
+    source: `${SM90.swizzleBytes.source}; ${GEMM_TEMPLATE} and ${SM100_TEMPLATE}: static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage)`,
   },
   "GEN-EPILOGUE-N": {
     kind: "generator",
     summary: `tile N is whole epilogue chunks: a multiple of budget.epilogueChunkColumns (one ${SM90.swizzleBytes.value}-byte row of the output dtype)`,
-    source: `${GEMM_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0)`,
+    source: `${GEMM_TEMPLATE} and ${SM100_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0)`,
   },
   "SM90-CLUSTER": {
     kind: "hardware",
@@ -134,6 +162,78 @@ export const RULES = {
     kind: "hardware",
     summary: `the block (one producer and one consumer warpgroup per ${SM90.wgmmaM.value} rows of the tile) has at most ${SM90_MAX_THREADS_PER_BLOCK.value} threads`,
     source: SM90_MAX_THREADS_PER_BLOCK.source,
+  },
+  "SM90-CTA-GROUP": {
+    kind: "hardware",
+    summary: "sm_90a has no CTA-pair MMA: tiler.ctaGroup is 1 or left out",
+    source: SM90.wgmmaM.source,
+  },
+  "SM90-BLOCK-SCALE": {
+    kind: "hardware",
+    summary: "sm_90a has no block-scaled MMA (wgmma takes no scale factors): a GEMM with scale targets sm_100a",
+    source: SM90.wgmmaK.source,
+  },
+  "SM100-MMA-M": {
+    kind: "hardware",
+    summary: `MMA M is one tcgen05.mma takes for the kind and CTA group: ${Object.entries(SM100.mma.value)
+      .map(([k, v]) => `kind::${k} ${v.ctaGroup1.m.join("/")} (ctaGroup 1), ${v.ctaGroup2.m.join("/")} (ctaGroup 2)`)
+      .join("; ")}`,
+    source: SM100.mma.source,
+  },
+  "SM100-MMA-N": {
+    kind: "hardware",
+    summary: `MMA N is ${SM100.mma.value.f16.ctaGroup1.n.min}..${SM100.mma.value.f16.ctaGroup1.n.max} in steps of ${SM100.mma.value.f16.ctaGroup1.n.step} with ctaGroup 1, ${SM100.mma.value.f16.ctaGroup2.n.min}..${SM100.mma.value.f16.ctaGroup2.n.max} in steps of ${SM100.mma.value.f16.ctaGroup2.n.step} with ctaGroup 2`,
+    source: SM100.mma.source,
+  },
+  "SM100-MMA-K": {
+    kind: "hardware",
+    summary: `tile K is a positive multiple of the MMA K (${Object.entries(SM100.mma.value).map(([k, v]) => `${v.k} for kind::${k}`).join(", ")})`,
+    source: SM100.mma.source,
+  },
+  "SM100-CTA-GROUP": {
+    kind: "hardware",
+    summary: "tiler.ctaGroup is 1 or 2 (cta_group::1 / ::2); a CTA pair is two CTAs adjacent along M in one cluster, so ctaGroup 2 needs an even cluster M",
+    source: SM100.mma.source,
+  },
+  "SM100-CLUSTER": {
+    kind: "hardware",
+    summary: `each cluster width is a positive integer this generator builds multicast for (${CLUSTER_WIDTHS.join(", ")}), and a cluster holds at most ${SM100.clusterMaxPortable.value} CTAs (portable size)`,
+    source: `${SM100.clusterMaxPortable.source}; src/dsl/facts.ts: CLUSTER_WIDTHS`,
+  },
+  "SM100-TMA-BOX": {
+    kind: "hardware",
+    summary: `each CTA loads a slice of the A and B tiles (a 1/clusterN share of A and 1/clusterM of B multicast, or with a CTA pair half of B): every slice is whole, at most ${SM100.tmaMaxBoxDim.value} rows, in whole ${SWIZZLE_ATOM_ROWS}-row swizzle atoms`,
+    source: `${SM100.tmaMaxBoxDim.source}; ${SM100.smemAlignBytes.source}`,
+  },
+  "SM100-SMEM": {
+    kind: "hardware",
+    summary: `shared memory of the kernel (stages of A, B and their block scales, epilogue buffers, barriers, alignment slack) fits one block: budget.smemBytes <= ${SM100.smemPerBlockBytes.value} B`,
+    source: SM100.smemPerBlockBytes.source,
+  },
+  "SM100-TMEM": {
+    kind: "hardware",
+    summary: `tensor memory holds ${SM100_ACCUMULATOR_STAGES} fp32 accumulator stages (N columns each) and the block scales of every stage: budget.tmemColumns <= ${SM100.tmem.value.columns}, allocated as a power of two >= ${SM100.tmem.value.minAllocColumns}`,
+    source: SM100.tmem.source,
+  },
+  "GEN-SM100-TILE-M": {
+    kind: "generator",
+    summary: `each CTA computes ${SM100_CTA_TILE_M} rows (one per TMEM lane): MMA M ${SM100_CTA_TILE_M} with ctaGroup 1, ${2 * SM100_CTA_TILE_M} with ctaGroup 2 (the hardware's M 64 and 128-row pairs are not generated)`,
+    source: `${SM100_TEMPLATE}: the epilogue maps TMEM lane i to row i of the CTA's tile (the M = 128 data-path layout)`,
+  },
+  "GEN-SM100-CTA-PAIR": {
+    kind: "generator",
+    summary: `a CTA pair (ctaGroup 2) is generated with cluster [${SM100_CTA_PAIR_CLUSTER.join(", ")}] only: the pair shares B by splitting it, not by multicast`,
+    source: `${SM100_TEMPLATE}: the leader CTA (rank 0) issues the MMAs; the peer's TMA loads signal the leader's barriers`,
+  },
+  "GEN-SM100-SCALE-N": {
+    kind: "generator",
+    summary: `block-scaled kernels have tile N ${SM100_BLOCK_SCALED_TILE_N}: one 128-row atom of B scales per K atom, and ${SM100_ACCUMULATOR_STAGES} accumulator stages of N columns plus the scales fit ${SM100.tmem.value.columns} TMEM columns`,
+    source: `${SM100.scaleAtom.source}; ${SM100_TEMPLATE}`,
+  },
+  "GEN-SM100-SCHED": {
+    kind: "generator",
+    summary: "sm_100a kernels are generated without split-K and stream-K (splitK 1, streamK false)",
+    source: `${SM100_TEMPLATE}: each CTA accumulates whole output tiles in TMEM`,
   },
   "SCHED-RASTER": {
     kind: "generator",

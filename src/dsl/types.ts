@@ -2,26 +2,51 @@
  * The vocabulary a user writes, as plain data. A KernelSpec is what `defineKernel` returns and what
  * the validator, planner and emitter consume; it holds no functions and survives JSON.
  */
-import type { DType } from "./facts.js";
+import type { DType, ScaleDType } from "./facts.js";
 
 export type Target = "sm_90a" | "sm_100a";
 
-/** Dense GEMM: D[M,N] = A[M,K] · B[N,K]ᵀ, both operands K-major, fp32 accumulation. */
-export interface GemmOp<A extends DType = DType, B extends DType = DType, Out extends DType = DType> {
+/**
+ * Block scales: one `dtype` scale per `vector` consecutive K elements of each row of A and of B, so
+ * D[m,n] = Σ_k A[m,k]·sa[m,k/vector] · B[n,k]·sb[n,k/vector]. NVFP4 is e2m1 data with a ue4m3 scale
+ * per 16; MXFP8 is e4m3/e5m2 data with a ue8m0 scale per 32.
+ */
+export interface BlockScale<S extends ScaleDType = ScaleDType, V extends number = number> {
+  readonly dtype: S;
+  readonly vector: V;
+}
+
+/**
+ * GEMM: D[M,N] = A[M,K] · B[N,K]ᵀ, both operands K-major, fp32 accumulation; with `scale`, a
+ * block-scaled GEMM (sm_100a).
+ */
+export interface GemmOp<
+  A extends DType = DType,
+  B extends DType = DType,
+  Out extends DType = DType,
+  S extends BlockScale | undefined = BlockScale | undefined,
+> {
   readonly kind: "gemm";
   readonly a: A;
   readonly b: B;
   readonly out: Out;
   readonly accumulator: "fp32";
+  /** Block scales of A and B; absent for a plain GEMM. */
+  readonly scale?: S;
 }
 
 export type Op = GemmOp;
 
 export interface Tiler {
-  /** The CTA tile [M, N, K] in elements. */
+  /**
+   * The MMA tile [M, N, K] in elements: on sm_90a the CTA tile; on sm_100a the tcgen05.mma shape
+   * (with ctaGroup 2 a pair of CTAs computes the M rows, each CTA M / 2 of them) and K per stage.
+   */
   readonly mma: readonly [number, number, number];
   /** CTAs per cluster along [M, N]. */
   readonly cluster?: readonly [number, number];
+  /** sm_100a: how many CTAs one tcgen05.mma spans (cta_group::1 or ::2); 1 when left out. */
+  readonly ctaGroup?: number;
 }
 
 /** Order in which a persistent CTA walks the output tiles. */
@@ -73,7 +98,12 @@ export interface KernelSpec {
   readonly name: string;
   readonly target: Target;
   readonly op: Op;
-  readonly tiler: { readonly mma: readonly [number, number, number]; readonly cluster: readonly [number, number] };
+  readonly tiler: {
+    readonly mma: readonly [number, number, number];
+    readonly cluster: readonly [number, number];
+    /** sm_100a CTA group (1 when absent). */
+    readonly ctaGroup?: number;
+  };
   readonly stages: number;
   readonly scheduler: Scheduler;
   readonly epilogue: Epilogue;

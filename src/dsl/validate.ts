@@ -7,8 +7,20 @@
  * checked only here. Each violation names its rule (rules.ts), the property path, the offending
  * value and the legal values that would fix it, computed where possible.
  */
-import { CONSUMER_REGISTER_OVERHEAD, sm90Budget, type Sm90Budget } from "./budget.js";
-import { CLUSTER_WIDTHS, DTYPES, SCHEDULER_SWIZZLES, SM90, SM90_TILE_M, type DType, type Sm90OperandDType } from "./facts.js";
+import { CONSUMER_REGISTER_OVERHEAD, sm100Budget, sm90Budget, type Sm100Budget, type Sm90Budget } from "./budget.js";
+import {
+  CLUSTER_WIDTHS,
+  DTYPES,
+  SCHEDULER_SWIZZLES,
+  SCALE_DTYPES,
+  SM100,
+  SM90,
+  SM90_TILE_M,
+  type DType,
+  type Sm100BlockScaleFormat,
+  type Sm100MmaKind,
+  type Sm90OperandDType,
+} from "./facts.js";
 import {
   GEMM_OUT_DTYPES,
   GENERATED_TARGETS,
@@ -18,6 +30,9 @@ import {
   MIN_STAGES,
   OPERAND_DTYPES,
   RULES,
+  SM100_BLOCK_SCALED_TILE_N,
+  SM100_CTA_PAIR_CLUSTER,
+  SM100_CTA_TILE_M,
   SM90_MAX_THREADS_PER_BLOCK,
   SWIZZLE_ATOM_ROWS,
   type RuleCode,
@@ -47,10 +62,10 @@ export interface RuleViolation {
   readonly location?: SourceLocation;
 }
 
-export interface ValidKernel {
-  readonly spec: KernelSpec;
-  readonly budget: Sm90Budget;
-}
+/** A spec that passed every rule, with the resource budget of its target (tagged by `budget.target`). */
+export type ValidKernel =
+  | { readonly spec: KernelSpec; readonly budget: Sm90Budget }
+  | { readonly spec: KernelSpec; readonly budget: Sm100Budget };
 
 export type ValidationResult =
   | { readonly ok: true; readonly kernel: ValidKernel }
@@ -134,13 +149,9 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
 
   const target = s["target"];
   const sm90 = target === SM90.target;
-  if (!sm90) {
-    const legal = `target: ${oneOf(GENERATED_TARGETS)}`;
-    if (target === "sm_100a") {
-      report("TARGET", "target", `target "sm_100a" is not yet supported: this generator has only an ${SM90.target} (Hopper) backend`, show(target), legal);
-    } else {
-      report("TARGET", "target", `target ${show(target)} is not a target this generator knows`, show(target), legal);
-    }
+  const sm100 = target === SM100.target;
+  if (!sm90 && !sm100) {
+    report("TARGET", "target", `target ${show(target)} is not a target this generator knows`, show(target), `target: ${oneOf(GENERATED_TARGETS)}`);
   }
 
   // -- op ---------------------------------------------------------------------------------------------
@@ -152,24 +163,30 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
       report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm"`);
     }
     if (op["accumulator"] !== "fp32") {
-      report("SPEC-FORM", "op.accumulator", `accumulator ${show(op["accumulator"])} is not supported: wgmma accumulates in fp32 here`, show(op["accumulator"]), `"fp32"`);
+      report("SPEC-FORM", "op.accumulator", `accumulator ${show(op["accumulator"])} is not supported: the tensor cores accumulate in fp32 here`, show(op["accumulator"]), `"fp32"`);
     }
   }
   const a = op?.["a"];
   const b = op?.["b"];
   const out = op?.["out"];
-  if (op) {
+  const scaleRaw = op?.["scale"];
+  // The block-scale format of a block-scaled op whose data dtypes are legal (undefined otherwise).
+  let format: Sm100BlockScaleFormat | undefined;
+  if (op && scaleRaw !== undefined) {
+    format = checkBlockScale(report, sm90, a, b, scaleRaw);
+  } else if (op) {
     if (!isOperand(a)) {
-      report("GEMM-DTYPE-AB", "op.a", `A dtype ${show(a)} is not a wgmma operand type`, show(a), `a: ${oneOf(OPERAND_DTYPES)}`);
+      const hint = a === "e2m1" ? ` (e2m1 is multiplied only with block scales: add scale: { dtype: "ue4m3", vector: 16 })` : "";
+      report("GEMM-DTYPE-AB", "op.a", `A dtype ${show(a)} is not a tensor-core operand type of a plain GEMM${hint}`, show(a), `a: ${oneOf(OPERAND_DTYPES)}`);
     }
     if (!isOperand(b)) {
-      report("GEMM-DTYPE-AB", "op.b", `B dtype ${show(b)} is not a wgmma operand type`, show(b), `b: ${oneOf(OPERAND_DTYPES)}`);
+      report("GEMM-DTYPE-AB", "op.b", `B dtype ${show(b)} is not a tensor-core operand type of a plain GEMM`, show(b), `b: ${oneOf(OPERAND_DTYPES)}`);
     } else if (isOperand(a) && a !== b && (DTYPES[a].bytes !== 1 || DTYPES[b].bytes !== 1)) {
       const legalB = DTYPES[a].bytes === 1 ? OPERAND_DTYPES.filter((t) => DTYPES[t].bytes === 1) : [a];
       report(
         "GEMM-DTYPE-AB",
         "op.b",
-        `wgmma cannot multiply A ${a} by B ${b}: 16-bit operands must have the same type, fp8 operands may only mix with fp8`,
+        `the tensor cores cannot multiply A ${a} by B ${b}: 16-bit operands must have the same type, fp8 operands may only mix with fp8`,
         show(b),
         `b: ${oneOf(legalB)} for a ${a}`,
       );
@@ -302,6 +319,19 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     checkSlice("B", "tiler.mma[1]", tileN, "tile N", cm, "cluster M");
   }
 
+  const ctaGroup = tiler?.["ctaGroup"];
+  if (sm90 && ctaGroup !== undefined && ctaGroup !== 1) {
+    report(
+      "SM90-CTA-GROUP",
+      "tiler.ctaGroup",
+      `ctaGroup ${show(ctaGroup)}: sm_90a has no CTA-pair MMA (wgmma is issued by one CTA's warpgroup)`,
+      show(ctaGroup),
+      "ctaGroup: 1, or leave it out (CTA pairs are tcgen05's, target sm_100a)",
+    );
+  }
+  // sm_100a: MMA shape per kind and CTA group, clusters, CTA pairs, TMA slices.
+  const shape100 = sm100 && mma ? checkSm100Shape(report, a, format, scaleRaw !== undefined, mma, cluster, ctaGroup) : undefined;
+
   // -- stages -----------------------------------------------------------------------------------------
   const stages = s["stages"];
   const stagesIsCount = isPositiveInt(stages);
@@ -313,7 +343,15 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
       ? ({ ...(s as unknown as KernelSpec), stages: stagesIsCount ? stages : MIN_STAGES } as KernelSpec)
       : undefined;
   const budget = budgetSpec ? sm90Budget(budgetSpec) : undefined;
-  const maxStages = budgetSpec ? largestFittingStages(budgetSpec) : undefined;
+  // sm_100a: the budget needs the shape rules to hold (the kind, the CTA group and whole slices).
+  const budget100Spec: KernelSpec | undefined =
+    shape100?.ok && isDType(out) ? ({ ...(s as unknown as KernelSpec), stages: stagesIsCount ? stages : MIN_STAGES } as KernelSpec) : undefined;
+  const budget100 = budget100Spec ? sm100Budget(budget100Spec) : undefined;
+  const maxStages = budgetSpec
+    ? largestFittingStages(budgetSpec)
+    : budget100Spec
+      ? largestSm100Stages(budget100Spec)
+      : undefined;
 
   if (!(stagesIsCount && stages >= MIN_STAGES)) {
     const range =
@@ -396,6 +434,10 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     }
   }
 
+  if (budget100 && budget100Spec && mma) {
+    checkSm100Resources(report, budget100Spec, budget100, stagesIsCount, maxStages ?? 0);
+  }
+
   // -- scheduler --------------------------------------------------------------------------------------
   const scheduler = isRecord(s["scheduler"]) ? s["scheduler"] : undefined;
   if (!scheduler || scheduler["kind"] !== "persistent") {
@@ -427,6 +469,15 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
         `stream-K is generated for 1×1 clusters without splitK; got cluster ${cluster.map(show).join("×")}, splitK ${show(splitK)}`,
         "streamK: true",
         "streamK with cluster [1, 1] and splitK 1, or streamK: false",
+      );
+    }
+    if (sm100 && ((isInt(splitK) && splitK > 1) || streamK === true)) {
+      report(
+        "GEN-SM100-SCHED",
+        streamK === true ? "scheduler.streamK" : "scheduler.splitK",
+        `${streamK === true ? "stream-K" : `splitK ${show(splitK)}`} is not generated for sm_100a: each CTA accumulates whole output tiles in tensor memory`,
+        streamK === true ? "streamK: true" : `splitK ${show(splitK)}`,
+        "splitK: 1 and streamK: false on sm_100a",
       );
     }
     const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;
@@ -502,14 +553,14 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     });
   }
 
-  if (violations.length > 0 || !budget) {
+  if (violations.length > 0 || !(budget || budget100)) {
     if (violations.length === 0) {
-      // Unreachable for sm_90a specs that pass every rule; kept so `budget` is never missing.
+      // Unreachable for specs that pass every rule; kept so the budget is never missing.
       report("SPEC-FORM", "", "the resource budget could not be computed", show(s), "a complete kernel spec");
     }
     return { ok: false, violations };
   }
-  return { ok: true, kernel: { spec, budget } };
+  return { ok: true, kernel: budget ? { spec, budget } : { spec, budget: budget100! } };
 }
 
 /** The largest stage count whose shared memory fits a block (0 if none). */
@@ -541,4 +592,304 @@ function smemLegal(spec: KernelSpec, maxStages: number): string {
   for (let k = atom; k < tileK && fits(k); k += atom) bestK = k;
   if (bestK > 0) return `no stage count >= ${MIN_STAGES} fits a ${tile} tile; at ${MIN_STAGES} stages tile K <= ${bestK}`;
   return `no stage count >= ${MIN_STAGES} fits a ${tile} tile; use a smaller tile M or N`;
+}
+
+// ---- block scales and sm_100a ---------------------------------------------------------------------
+
+type Report = (code: RuleCode, path: string, message: string, value: string, legal: string) => void;
+
+const FORMATS = SM100.blockScale.value;
+const formatOfData = (t: unknown): Sm100BlockScaleFormat | undefined =>
+  (Object.keys(FORMATS) as Sm100BlockScaleFormat[]).find((f) => (FORMATS[f].operands as readonly unknown[]).includes(t));
+const describeFormat = (f: Sm100BlockScaleFormat): string =>
+  `${f.toUpperCase()} (${FORMATS[f].operands.join(" / ")} data, ${FORMATS[f].scale} scale per ${FORMATS[f].vector})`;
+
+/**
+ * The dtypes of a block-scaled op: a and b one format's data dtypes, the scale that format's dtype
+ * and vector size. Returns the format when a and b are legal.
+ */
+function checkBlockScale(report: Report, sm90: boolean, a: unknown, b: unknown, scale: unknown): Sm100BlockScaleFormat | undefined {
+  if (sm90) {
+    report(
+      "SM90-BLOCK-SCALE",
+      "op.scale",
+      "sm_90a has no block-scaled MMA (wgmma takes no scale factors)",
+      show(scale),
+      'target: "sm_100a" for a block-scaled GEMM, or a plain gemm({ a, b, out }) on sm_90a',
+    );
+  }
+  const formats = Object.keys(FORMATS) as Sm100BlockScaleFormat[];
+  const format = formatOfData(a);
+  if (format === undefined) {
+    report(
+      "GEMM-DTYPE-AB",
+      "op.a",
+      `A dtype ${show(a)} is not the data dtype of a block-scale format`,
+      show(a),
+      `a: ${formats.map((f) => `${oneOf(FORMATS[f].operands)} (${f.toUpperCase()})`).join(", or ")}`,
+    );
+  } else if (formatOfData(b) !== format) {
+    report(
+      "GEMM-DTYPE-AB",
+      "op.b",
+      `B dtype ${show(b)} is not ${format.toUpperCase()} data like A ${String(a)}: both operands take one block-scale format`,
+      show(b),
+      `b: ${oneOf(FORMATS[format].operands)} for a ${String(a)}`,
+    );
+  }
+  if (!isRecord(scale)) {
+    report("SPEC-FORM", "op.scale", `scale ${show(scale)} is not { dtype, vector }`, show(scale), '{ dtype: "ue4m3", vector: 16 } (NVFP4) or { dtype: "ue8m0", vector: 32 } (MXFP8)');
+    return undefined;
+  }
+  const dtype = scale["dtype"];
+  const vector = scale["vector"];
+  if (format === undefined) {
+    if (!(SCALE_DTYPES as readonly unknown[]).includes(dtype)) {
+      report("GEMM-SCALE-FORMAT", "op.scale.dtype", `scale dtype ${show(dtype)} is not a block-scale dtype`, show(dtype), `dtype: ${oneOf(SCALE_DTYPES)}`);
+    }
+    return undefined;
+  }
+  const f = FORMATS[format];
+  if (dtype !== f.scale) {
+    report(
+      "GEMM-SCALE-FORMAT",
+      "op.scale.dtype",
+      `${String(a)} data with ${show(dtype)} scales is not a format this generator builds; ${String(a)} data is ${describeFormat(format)}`,
+      show(dtype),
+      `dtype: ${show(f.scale)} for ${String(a)} data (${format.toUpperCase()})`,
+    );
+  } else if (vector !== f.vector) {
+    report(
+      "GEMM-SCALE-VECTOR",
+      "op.scale.vector",
+      `${format.toUpperCase()} has one ${f.scale} scale per ${f.vector} K elements (tcgen05.mma kind::${f.kind}.${f.instruction}), not per ${show(vector)}`,
+      show(vector),
+      `vector: ${f.vector}`,
+    );
+  }
+  return formatOfData(b) === format ? format : undefined;
+}
+
+interface Sm100Shape {
+  /** Every shape rule holds, so the budget can be computed. */
+  readonly ok: boolean;
+}
+
+/** The tcgen05.mma kind of an op's dtypes, or undefined when they are not legal. */
+function sm100Kind(a: unknown, format: Sm100BlockScaleFormat | undefined, scaled: boolean): Sm100MmaKind | undefined {
+  if (scaled) return format === undefined ? undefined : FORMATS[format].kind;
+  return (Object.keys(SM100.mma.value) as Sm100MmaKind[]).find(
+    (k) => !Object.values(FORMATS).some((f) => f.kind === k) && (SM100.mma.value[k].operands as readonly unknown[]).includes(a),
+  );
+}
+
+function checkSm100Shape(
+  report: Report,
+  a: unknown,
+  format: Sm100BlockScaleFormat | undefined,
+  scaled: boolean,
+  mma: readonly [number, number, number],
+  cluster: readonly [number, number] | undefined,
+  ctaGroupRaw: unknown,
+): Sm100Shape {
+  let ok = true;
+  const fail = (...args: Parameters<Report>): void => {
+    ok = false;
+    report(...args);
+  };
+  const [mmaM, tileN, tileK] = mma;
+  // -- CTA group
+  const ctaGroupValid = ctaGroupRaw === undefined || ctaGroupRaw === 1 || ctaGroupRaw === 2;
+  if (!ctaGroupValid) {
+    fail(
+      "SM100-CTA-GROUP",
+      "tiler.ctaGroup",
+      `ctaGroup ${show(ctaGroupRaw)} is not a tcgen05 CTA group (cta_group::1 or ::2)`,
+      show(ctaGroupRaw),
+      "ctaGroup: 1 (one CTA per MMA) or 2 (a CTA pair along M)",
+    );
+  }
+  const group: 1 | 2 = ctaGroupRaw === 2 ? 2 : 1;
+  const groupKey = group === 2 ? "ctaGroup2" : "ctaGroup1";
+  const groupText = group === 2 ? "a CTA pair (ctaGroup 2)" : "one CTA (ctaGroup 1)";
+  // -- MMA shape
+  const kind = sm100Kind(a, format, scaled);
+  if (kind === undefined) ok = false; // reported by GEMM-DTYPE-AB
+  if (kind !== undefined && ctaGroupValid) {
+    const shapes = SM100.mma.value[kind];
+    const legalM: readonly number[] = shapes[groupKey].m;
+    const otherM: readonly number[] = shapes[group === 2 ? "ctaGroup1" : "ctaGroup2"].m;
+    if (!legalM.includes(mmaM)) {
+      const pairHint = group === 1 && otherM.includes(mmaM) ? `; M ${fmt(mmaM)} needs ctaGroup: 2 and an even cluster M` : "";
+      fail(
+        "SM100-MMA-M",
+        "tiler.mma[0]",
+        `MMA M ${fmt(mmaM)} is not a kind::${kind} tcgen05.mma M for ${groupText}${pairHint}`,
+        fmt(mmaM),
+        `M ${oneOf(legalM)} with ctaGroup ${group}` + (otherM.length > 0 ? `, or ${oneOf(otherM)} with ctaGroup ${group === 1 ? 2 : 1}` : ""),
+      );
+    } else if (mmaM / group !== SM100_CTA_TILE_M) {
+      fail(
+        "GEN-SM100-TILE-M",
+        "tiler.mma[0]",
+        `MMA M ${fmt(mmaM)} with ctaGroup ${group} gives each CTA ${fmt(mmaM / group)} rows; this generator builds ${SM100_CTA_TILE_M} rows per CTA (one per TMEM lane)`,
+        fmt(mmaM),
+        `M ${SM100_CTA_TILE_M * group} with ctaGroup ${group}`,
+      );
+    }
+    const n = shapes[groupKey].n;
+    if (!(isInt(tileN) && tileN >= n.min && tileN <= n.max && tileN % n.step === 0)) {
+      fail(
+        "SM100-MMA-N",
+        "tiler.mma[1]",
+        `MMA N ${fmt(tileN)} is not a tcgen05.mma N for ${groupText}`,
+        fmt(tileN),
+        `N from ${n.min} to ${n.max} in steps of ${n.step}${eg(nearestMultiples(Math.min(tileN, n.max), n.step, n.max))}`,
+      );
+    } else if (scaled && tileN !== SM100_BLOCK_SCALED_TILE_N) {
+      fail(
+        "GEN-SM100-SCALE-N",
+        "tiler.mma[1]",
+        `block-scaled tile N ${fmt(tileN)}: this generator builds block-scaled kernels with N ${SM100_BLOCK_SCALED_TILE_N} (one 128-row atom of B scales; two accumulator stages plus the scales in ${SM100.tmem.value.columns} TMEM columns)`,
+        fmt(tileN),
+        `N ${SM100_BLOCK_SCALED_TILE_N} for a block-scaled GEMM`,
+      );
+    }
+    if (!(isPositiveInt(tileK) && tileK % shapes.k === 0)) {
+      const atom = SM100.swizzleBytes.value / DTYPES[shapes.operands[0]].bytes;
+      fail(
+        "SM100-MMA-K",
+        "tiler.mma[2]",
+        `tile K ${fmt(tileK)} is not a positive multiple of the kind::${kind} MMA K ${shapes.k}`,
+        fmt(tileK),
+        `tile K a positive multiple of ${shapes.k}; this generator further needs whole ${SM100.swizzleBytes.value}-byte swizzle rows, i.e. multiples of ${atom}${eg(nearestMultiples(tileK, atom))}`,
+      );
+    }
+  }
+  // -- cluster and CTA pair
+  if (cluster) {
+    const [cm, cn] = cluster;
+    const clusters = SUPPORTED_CLUSTERS.map((c) => `[${c.join(", ")}]`).join(", ");
+    const bad = ([0, 1] as const).filter((i) => !(CLUSTER_WIDTHS as readonly number[]).includes(cluster[i]));
+    for (const i of bad) {
+      const w = cluster[i];
+      fail(
+        "SM100-CLUSTER",
+        `tiler.cluster[${i}]`,
+        isPositiveInt(w)
+          ? `cluster width ${fmt(w)} along ${i === 0 ? "M" : "N"} is not one this generator builds`
+          : `cluster width ${show(w)} along ${i === 0 ? "M" : "N"} is not a positive integer`,
+        show(w),
+        `each width ${oneOf(CLUSTER_WIDTHS)}, with M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
+      );
+    }
+    if (bad.length === 0 && cm * cn > MAX_CLUSTER_SIZE) {
+      fail(
+        "CLUSTER-SIZE",
+        "tiler.cluster",
+        `cluster ${cm}×${cn} holds ${cm * cn} CTAs; this generator supports at most ${MAX_CLUSTER_SIZE} (the hardware allows ${SM100.clusterMaxPortable.value})`,
+        show(cluster),
+        `M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
+      );
+    }
+    if (bad.length === 0 && group === 2 && ctaGroupValid) {
+      if (cm % 2 !== 0) {
+        fail(
+          "SM100-CTA-GROUP",
+          "tiler.cluster[0]",
+          `ctaGroup 2 pairs CTAs along M inside a cluster, but cluster M is ${fmt(cm)}`,
+          fmt(cm),
+          "an even cluster M (2 or 4)",
+        );
+      } else if (cm !== SM100_CTA_PAIR_CLUSTER[0] || cn !== SM100_CTA_PAIR_CLUSTER[1]) {
+        fail(
+          "GEN-SM100-CTA-PAIR",
+          "tiler.cluster",
+          `cluster ${cm}×${cn} with ctaGroup 2: this generator builds a CTA pair as a cluster of exactly its two CTAs`,
+          show(cluster),
+          `cluster: [${SM100_CTA_PAIR_CLUSTER.join(", ")}] with ctaGroup 2`,
+        );
+      }
+    }
+    // TMA slices: multicast shares (ctaGroup 1) or the pair's halves of B (ctaGroup 2).
+    if (ok) {
+      const box = SM100.tmaMaxBoxDim.value;
+      const slices: [string, string, number, number, string][] =
+        group === 2
+          ? [["B", "tiler.mma[1]", tileN, 2, "the CTA pair"]]
+          : [
+              ["A", "tiler.mma[0]", mmaM, cn, "cluster N"],
+              ["B", "tiler.mma[1]", tileN, cm, "cluster M"],
+            ];
+      for (const [operand, path, tile, width, widthName] of slices) {
+        const rows = tile / width;
+        if (isInt(rows) && rows <= box && rows % SWIZZLE_ATOM_ROWS === 0) continue;
+        fail(
+          "SM100-TMA-BOX",
+          path,
+          `each CTA loads 1/${fmt(width)} of the ${operand} tile (${widthName}): ${fmt(tile)} / ${fmt(width)} = ${fmt(rows)} rows, not a whole box of at most ${box} rows in whole ${SWIZZLE_ATOM_ROWS}-row swizzle atoms`,
+          `${fmt(tile)} / ${fmt(width)}`,
+          `${operand === "A" ? "M" : "N"} / ${fmt(width)} a multiple of ${SWIZZLE_ATOM_ROWS} and <= ${box}`,
+        );
+      }
+    }
+  } else {
+    ok = false; // SPEC-FORM reported
+  }
+  return { ok };
+}
+
+/** The largest stage count whose sm_100a shared memory fits a block (0 if none). */
+function largestSm100Stages(spec: KernelSpec): number {
+  let stages = 0;
+  while (sm100Budget({ ...spec, stages: stages + 1 }).smemBytes <= SM100.smemPerBlockBytes.value) stages++;
+  return stages;
+}
+
+/** Shared memory, tensor memory and the generator's tile-K / epilogue-N limits of an sm_100a spec. */
+function checkSm100Resources(report: Report, spec: KernelSpec, budget: Sm100Budget, stagesIsCount: boolean, maxStages: number): void {
+  const [mmaM, tileN, tileK] = spec.tiler.mma;
+  const limit = SM100.smemPerBlockBytes.value;
+  const tile = `${mmaM}×${tileN}×${tileK} ${spec.op.a}`;
+  if (stagesIsCount && budget.smemBytes > limit) {
+    const perStage = budget.aBytesPerStage + budget.bBytesPerStage + budget.sfaBytesPerStage + budget.sfbBytesPerStage;
+    const scales = budget.format ? ` (A and B tiles and their scales)` : " of A and B tiles";
+    report(
+      "SM100-SMEM",
+      "stages",
+      `shared memory ${fmt(budget.smemBytes)} B for ${spec.stages} stages (${spec.stages} × ${fmt(perStage)} B${scales} + ${fmt(budget.epilogueBytes)} B epilogue + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(limit)} B per block`,
+      `${fmt(budget.smemBytes)} B`,
+      maxStages >= MIN_STAGES ? `stages <= ${maxStages} for this tile (${tile})` : `no stage count >= ${MIN_STAGES} fits a ${tile} tile; use a smaller tile K`,
+    );
+  }
+  const columns = SM100.tmem.value.columns;
+  if (budget.tmemColumns > columns) {
+    const free = columns - budget.accumulatorColumns;
+    const fit = budget.scaleColumnsPerStage > 0 ? Math.floor(free / budget.scaleColumnsPerStage) : 0;
+    report(
+      "SM100-TMEM",
+      budget.scaleColumnsPerStage > 0 ? "stages" : "tiler.mma[1]",
+      `tensor memory needs ${fmt(budget.tmemColumns)} columns (${budget.accumulatorStages} accumulator stages × ${fmt(tileN)} + ${spec.stages} stages × ${budget.scaleColumnsPerStage} scale columns), more than the ${columns} of an SM`,
+      `${fmt(budget.tmemColumns)} columns`,
+      fit >= MIN_STAGES ? `stages <= ${fit} for this tile (${tile})` : "a smaller tile K",
+    );
+  }
+  if (!(isInt(tileK) && tileK % budget.kPerSwizzleAtom === 0)) {
+    report(
+      "GEN-K-ATOM",
+      "tiler.mma[2]",
+      `tile K ${fmt(tileK)} is not whole ${SM100.swizzleBytes.value}-byte swizzle rows of ${spec.op.a} (${budget.kPerSwizzleAtom} elements each)`,
+      fmt(tileK),
+      `tile K a multiple of ${budget.kPerSwizzleAtom}${eg(nearestMultiples(tileK, budget.kPerSwizzleAtom))}`,
+    );
+  }
+  if (!(isInt(tileN) && tileN % budget.epilogueChunkColumns === 0)) {
+    report(
+      "GEN-EPILOGUE-N",
+      "tiler.mma[1]",
+      `tile N ${fmt(tileN)} is not whole epilogue chunks of ${budget.epilogueChunkColumns} ${spec.op.out} columns (one ${SM100.swizzleBytes.value}-byte row)`,
+      fmt(tileN),
+      `tile N a multiple of ${budget.epilogueChunkColumns} for ${spec.op.out} output${eg(nearestMultiples(tileN, budget.epilogueChunkColumns, 256))}`,
+    );
+  }
 }

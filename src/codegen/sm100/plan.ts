@@ -1,0 +1,257 @@
+/**
+ * The sm_100a plan: shared-memory and tensor-memory layout, warp roles, TMA boxes and multicast, the
+ * tcgen05 MMA atom and the scale-factor path, the tile schedule. Plain data that
+ * templates/sm100/gemm.cu.hbs prints.
+ */
+import { SM100_EPILOGUE_ROWS_PER_WARP, SM100_WARPS, type Sm100Budget } from "../../dsl/budget.js";
+import { DTYPES, SM100, type Sm100BlockScaleFormat } from "../../dsl/facts.js";
+import type { KernelSpec } from "../../dsl/types.js";
+import { cudaType, type CudaType } from "../cudaTypes.js";
+import { scaleAtom, sm100MmaAtom, type Sm100MmaAtom } from "./atom.js";
+
+export interface Sm100ScalePlan {
+  readonly format: Sm100BlockScaleFormat;
+  /** "NVFP4" / "MXFP8", for comments and messages. */
+  readonly formatName: string;
+  readonly dtype: string;
+  readonly abi: string;
+  readonly vector: number;
+  /** 512-byte atoms (128 rows × 4 scale columns) per stage along K, and 128-row blocks of B per tile. */
+  readonly atomsPerStage: number;
+  readonly bRowBlocks: number;
+  readonly mmasPerAtom: number;
+  /** Several MMAs read one TMEM scale column, each its byte (the descriptor's scale factor ID). */
+  readonly selectsByte: boolean;
+  readonly copyDescriptor: string;
+  readonly copyDescriptorFields: string;
+}
+
+export interface Sm100KernelPlan {
+  readonly generator: string;
+  readonly source: string;
+  readonly name: string;
+  readonly target: "sm_100a";
+  readonly template: "sm100/gemm.cu.hbs";
+  readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
+  /** The CTA tile: rows of D one CTA computes (one per TMEM lane), N, and K per stage. */
+  readonly tile: { readonly m: number; readonly n: number; readonly k: number };
+  readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
+  /** ctaGroup 2: the two CTAs of the cluster share each MMA; the even (rank 0) one issues it. */
+  readonly ctaPair: boolean;
+  readonly stages: number;
+  readonly threads: number;
+  readonly warps: {
+    readonly producer: number;
+    readonly mma: number;
+    readonly firstEpilogue: number;
+    readonly lastEpilogue: number;
+    readonly epilogue: number;
+  };
+  readonly mma: Sm100MmaAtom;
+  readonly smem: {
+    readonly kPerSwizzleAtom: number;
+    readonly swizzleAtomsPerStage: number;
+    readonly aBytesPerStage: number;
+    readonly bBytesPerStage: number;
+    readonly sfaBytesPerStage: number;
+    readonly sfbBytesPerStage: number;
+    readonly aOffset: number;
+    readonly bOffset: number;
+    readonly sfaOffset: number;
+    readonly sfbOffset: number;
+    readonly epilogueOffset: number;
+    readonly barrierOffset: number;
+    readonly alignmentSlackBytes: number;
+    readonly totalBytes: number;
+    /**
+     * Dynamic shared memory requested at launch: at least half an SM's, so that two CTAs never share
+     * an SM and its tensor memory (a second CTA would wait in tcgen05.alloc for the first to finish).
+     */
+    readonly launchBytes: number;
+  };
+  readonly tma: {
+    /** e2m1 moves through TMA as bytes holding two values: K coordinates and extents are divided by this. */
+    readonly packing: number;
+    readonly packed: boolean;
+    /** Bytes of one TMA element of A and B. */
+    readonly elementBytes: number;
+    /** TMA elements in one 128-byte swizzle row (the box's inner dimension). */
+    readonly boxColumns: number;
+    readonly aSliceRows: number;
+    readonly bSliceRows: number;
+    /** Rows of B in this CTA's shared memory: N, or N / 2 for a CTA pair. */
+    readonly bRowsPerCta: number;
+    readonly multicastA: boolean;
+    readonly multicastB: boolean;
+    /** Bytes each stage's full barrier expects: this CTA's, or both CTAs' on the pair's leader. */
+    readonly txBytesPerStage: number;
+  };
+  readonly tmem: {
+    readonly allocColumns: number;
+    readonly accumulatorStages: number;
+    /** First column of each operand's scales, and columns per stage. */
+    readonly sfaColumn: number;
+    readonly sfbColumn: number;
+    readonly sfaColumnsPerStage: number;
+    readonly sfbColumnsPerStage: number;
+    readonly columnsUsed: number;
+  };
+  readonly scale: Sm100ScalePlan | false;
+  readonly epilogue: {
+    readonly kind: "store";
+    /** Output columns per chunk (one 128-byte row), fp32 accumulator columns loaded per tcgen05.ld. */
+    readonly chunkColumns: number;
+    readonly rowsPerWarp: number;
+    /** Output elements per 16-byte store, and the pairs they are packed from. */
+    readonly elementsPerStore: number;
+    readonly pairsPerStore: number;
+    /** The tcgen05.ld helper: `tcgen05_ld_32x32b_x64` loads 64 columns of 32 bits per thread. */
+    readonly load: { readonly name: string; readonly shape: string; readonly registers: number; readonly operandList: string; readonly constraints: string };
+  };
+  readonly scheduler: {
+    readonly swizzle: number;
+    readonly rasterAlongN: boolean;
+    readonly splitK: number;
+    readonly sharedTiles: boolean;
+    readonly streamK: boolean;
+    readonly description: string;
+  };
+  readonly problems: KernelSpec["problems"];
+}
+
+const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string, generator: string): Sm100KernelPlan {
+  const [mmaM, tileN, tileK] = spec.tiler.mma;
+  const [clusterM, clusterN] = spec.tiler.cluster;
+  const ctaPair = budget.ctaGroup === 2;
+  const format = budget.format;
+
+  // Shared memory from a 1024-byte-aligned base: A, B, their scales, the epilogue buffers, barriers.
+  const aOffset = 0;
+  const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
+  const sfaOffset = bOffset + spec.stages * budget.bBytesPerStage;
+  const sfbOffset = sfaOffset + spec.stages * budget.sfaBytesPerStage;
+  const epilogueOffset = alignUp(sfbOffset + spec.stages * budget.sfbBytesPerStage, SM100.smemAlignBytes.value);
+  const barrierOffset = epilogueOffset + budget.epilogueBytes;
+  const totalBytes = budget.smemBytes;
+  const halfSm = SM100.smemPerSmBytes.value / 2;
+
+  const ownBytes = budget.aBytesPerStage + budget.bBytesPerStage + budget.sfaBytesPerStage + budget.sfbBytesPerStage;
+  const packing = 1 / Math.min(1, DTYPES[spec.op.a].bytes);
+  const elementBytes = Math.max(1, DTYPES[spec.op.a].bytes);
+
+  // Tensor memory: the accumulator stages, then the scales of A and of B for every stage.
+  const sfaColumnsPerStage = (budget.sfaBytesPerStage / SM100.scaleAtom.value.bytes) * SM100.scaleAtom.value.columns;
+  const sfbColumnsPerStage = (budget.sfbBytesPerStage / SM100.scaleAtom.value.bytes) * SM100.scaleAtom.value.columns;
+  const sfaColumn = budget.accumulatorColumns;
+  const sfbColumn = sfaColumn + spec.stages * sfaColumnsPerStage;
+
+  const chunkColumns = budget.epilogueChunkColumns;
+  const elementsPerStore = 16 / DTYPES[spec.op.out].bytes;
+  const loadName = `tcgen05_ld_32x32b_x${chunkColumns}`;
+
+  const { raster, swizzle } = spec.scheduler;
+  const unit = ctaPair ? "CTA-pair tiles" : "cluster tiles";
+  const order =
+    raster === "n"
+      ? `bands of ${swizzle} row(s) of ${unit} along M; inside a band down the rows, then along N`
+      : `bands of ${swizzle} column(s) of ${unit} along N; inside a band along the columns, then down M`;
+
+  let scale: Sm100ScalePlan | false = false;
+  if (format !== undefined) {
+    const f = SM100.blockScale.value[format];
+    const s = scaleAtom(format, budget.kind);
+    scale = {
+      format,
+      formatName: format.toUpperCase(),
+      dtype: f.scale,
+      abi: cudaType(f.scale).abi,
+      vector: f.vector,
+      atomsPerStage: budget.scaleAtomsPerStage,
+      bRowBlocks: budget.sfbBytesPerStage / (budget.scaleAtomsPerStage * SM100.scaleAtom.value.bytes),
+      mmasPerAtom: s.mmasPerAtom,
+      selectsByte: s.mmasPerAtom > 1,
+      copyDescriptor: s.copyDescriptor,
+      copyDescriptorFields: s.copyDescriptorFields,
+    };
+  }
+
+  return {
+    generator,
+    source,
+    name: spec.name,
+    target: "sm_100a",
+    template: "sm100/gemm.cu.hbs",
+    types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
+    tile: { m: budget.ctaTileM, n: tileN, k: tileK },
+    cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
+    ctaPair,
+    stages: spec.stages,
+    threads: budget.threads,
+    warps: { ...SM100_WARPS },
+    mma: sm100MmaAtom(budget.kind, format, spec.op.a, spec.op.b, budget.ctaGroup, mmaM, tileN, tileK),
+    smem: {
+      kPerSwizzleAtom: budget.kPerSwizzleAtom,
+      swizzleAtomsPerStage: budget.swizzleAtomsPerStage,
+      aBytesPerStage: budget.aBytesPerStage,
+      bBytesPerStage: budget.bBytesPerStage,
+      sfaBytesPerStage: budget.sfaBytesPerStage,
+      sfbBytesPerStage: budget.sfbBytesPerStage,
+      aOffset,
+      bOffset,
+      sfaOffset,
+      sfbOffset,
+      epilogueOffset,
+      barrierOffset,
+      alignmentSlackBytes: budget.alignmentSlackBytes,
+      totalBytes,
+      launchBytes: Math.max(totalBytes, halfSm),
+    },
+    tma: {
+      packing,
+      packed: packing > 1,
+      elementBytes,
+      boxColumns: SM100.swizzleBytes.value / elementBytes,
+      aSliceRows: ctaPair ? budget.ctaTileM : budget.ctaTileM / clusterN,
+      bSliceRows: ctaPair ? budget.ctaTileNLoaded : tileN / clusterM,
+      bRowsPerCta: budget.ctaTileNLoaded,
+      multicastA: !ctaPair && clusterN > 1,
+      multicastB: !ctaPair && clusterM > 1,
+      txBytesPerStage: ctaPair ? 2 * ownBytes : ownBytes,
+    },
+    tmem: {
+      allocColumns: budget.tmemAllocColumns,
+      accumulatorStages: budget.accumulatorStages,
+      sfaColumn,
+      sfbColumn,
+      sfaColumnsPerStage,
+      sfbColumnsPerStage,
+      columnsUsed: budget.tmemColumns,
+    },
+    scale,
+    epilogue: {
+      kind: "store",
+      chunkColumns,
+      rowsPerWarp: SM100_EPILOGUE_ROWS_PER_WARP,
+      elementsPerStore,
+      pairsPerStore: elementsPerStore / 2,
+      load: {
+        name: loadName,
+        shape: `32x32b.x${chunkColumns}`,
+        registers: chunkColumns,
+        operandList: `{${Array.from({ length: chunkColumns }, (_, i) => `%${i}`).join(", ")}}`,
+        constraints: Array.from({ length: chunkColumns }, (_, i) => `"=r"(v[${i}])`).join(", "),
+      },
+    },
+    scheduler: {
+      swizzle,
+      rasterAlongN: raster === "n",
+      splitK: 1,
+      sharedTiles: false,
+      streamK: false,
+      description: order,
+    },
+    problems: spec.problems,
+  };
+}

@@ -1,0 +1,39 @@
+// Builders for plain sm_100a KernelSpecs in tests (bypassing the type-level checks on purpose).
+import type { DType } from "../../src/dsl/facts.js";
+import type { BlockScale, KernelSpec, Problem } from "../../src/dsl/types.js";
+
+export interface Sm100SpecOptions {
+  name?: string;
+  a?: DType;
+  b?: DType;
+  out?: DType;
+  scale?: BlockScale;
+  /** tiler.mma: [M, N, K] of the MMA (M 256 with ctaGroup 2). */
+  mma?: readonly [number, number, number];
+  cluster?: readonly [number, number];
+  ctaGroup?: number;
+  stages?: number;
+  raster?: "m" | "n";
+  swizzle?: number;
+  splitK?: number;
+  streamK?: boolean;
+  problems?: readonly Problem[];
+}
+
+export const NVFP4: BlockScale = { dtype: "ue4m3", vector: 16 };
+export const MXFP8: BlockScale = { dtype: "ue8m0", vector: 32 };
+
+/** A valid sm_100a spec by default: bf16 128×256×64, 4 stages, one CTA, no cluster. */
+export function sm100Spec(o: Sm100SpecOptions = {}): KernelSpec {
+  const a = o.a ?? "bf16";
+  return {
+    name: o.name ?? "test_kernel_sm100",
+    target: "sm_100a",
+    op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
+    tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [1, 1], ...(o.ctaGroup !== undefined ? { ctaGroup: o.ctaGroup } : {}) },
+    stages: o.stages ?? 4,
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
+    epilogue: { kind: "store" },
+    problems: o.problems ?? [{ m: 256, n: 256, k: 512 }],
+  };
+}
