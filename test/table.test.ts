@@ -142,6 +142,7 @@ describe("renderStaticTable", () => {
     stackBytes: 0,
     spillStores: 0,
     spillLoads: 0,
+    tmemColumns: null,
     tensorSass: "HGMMA×4",
     build: "cached",
     ok: true,
@@ -158,5 +159,8 @@ describe("renderStaticTable", () => {
     for (const cell of ["hopper_bf16_128x256", "sm_90a", "128x256x64", "2x1", "384", "168", "196.0", "0/0", "HGMMA×4", "cached"]) expect(lines[2]).toContain(cell);
     for (const cell of ["spiller", "255", "64/48", "SPILLS"]) expect(lines[3]).toContain(cell);
     for (const cell of ["broken", "—", "BUILD FAILED"]) expect(lines[4]).toContain(cell);
+    const blackwell = strip(renderStaticTable([{ ...base, kernel: "b200_nvfp4", target: "sm_100a", tmemColumns: 512, tensorSass: "UTCOMMA×4 UTCCP×8 LDTM×1" }], { color: false }));
+    for (const cell of ["b200_nvfp4", "sm_100a", "512", "UTCOMMA×4 UTCCP×8 LDTM×1"]) expect(blackwell).toContain(cell);
+    expect(strip(renderStaticTable([base], { color: false })).split("\n")[0]).toMatch(/TMEM cols\s+tensor SASS\s+build$/);
   });
 });

@@ -302,6 +302,7 @@ async function main(argv: string[]): Promise<number> {
       stackBytes: max((x) => x.stackBytes),
       spillStores: sum((x) => x.spillStores),
       spillLoads: sum((x) => x.spillLoads),
+      tmemColumns: b.kernel.summary.tmemColumns ?? null,
       tensorSass: tensorSass.get(b.kernel.name) ?? null,
       build: b.build,
       ok: !b.failure,

@@ -150,6 +150,8 @@ async function main(): Promise<number> {
           stages: kernelPlan.stages,
           threads: kernelPlan.threads,
           smemBytes: kernelPlan.smem.totalBytes,
+          // Tensor-memory columns allocated per CTA (sm_100a); Hopper keeps accumulators in registers.
+          ...("tmem" in kernelPlan ? { tmemColumns: kernelPlan.tmem.allocColumns } : {}),
         },
       });
     }

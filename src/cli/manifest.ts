@@ -19,6 +19,8 @@ export interface KernelSummary {
   stages: number;
   threads: number;
   smemBytes: number;
+  /** TMEM columns allocated per CTA (sm_100a kernels only). */
+  tmemColumns?: number;
 }
 
 export interface ManifestKernel {
@@ -102,6 +104,7 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
       if (!isPosInt(summary[f])) throw new ManifestError(`${atN}: summary.${f} must be a positive integer`);
     }
     if (!isNonNegInt(summary.smemBytes)) throw new ManifestError(`${atN}: summary.smemBytes must be a non-negative integer`);
+    if (summary.tmemColumns !== undefined && !isPosInt(summary.tmemColumns)) throw new ManifestError(`${atN}: summary.tmemColumns must be a positive integer`);
     return {
       name,
       target: target as ManifestTarget,
@@ -114,6 +117,7 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
         stages: summary.stages as number,
         threads: summary.threads as number,
         smemBytes: summary.smemBytes as number,
+        ...(summary.tmemColumns !== undefined ? { tmemColumns: summary.tmemColumns as number } : {}),
       },
     };
   });

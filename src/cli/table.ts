@@ -235,6 +235,8 @@ export interface StaticRow {
   stackBytes: number | null;
   spillStores: number | null;
   spillLoads: number | null;
+  /** TMEM columns allocated per CTA (sm_100a), null for targets without tensor memory. */
+  tmemColumns: number | null;
   /** Tensor-core instructions in the SASS ("HGMMA×4"), "none", or null without cuobjdump. */
   tensorSass: string | null;
   /** "built", "cached", "SPILLS", "BUILD FAILED", ... */
@@ -242,7 +244,7 @@ export interface StaticRow {
   ok: boolean;
 }
 
-export const STATIC_HEADERS = ["kernel", "target", "tile", "cluster", "stages", "threads", "regs", "smem KiB", "static smem", "stack", "spills st/ld", "tensor SASS", "build"] as const;
+export const STATIC_HEADERS = ["kernel", "target", "tile", "cluster", "stages", "threads", "regs", "smem KiB", "static smem", "stack", "spills st/ld", "TMEM cols", "tensor SASS", "build"] as const;
 
 const optNum = (v: number | null): string => (v === null ? DASH : String(v));
 
@@ -260,8 +262,9 @@ export function renderStaticTable(rows: readonly StaticRow[], opts: RenderOption
     { text: optNum(r.staticSmemBytes) },
     { text: optNum(r.stackBytes) },
     { text: r.spillStores === null ? DASH : `${r.spillStores}/${r.spillLoads ?? 0}` },
+    { text: optNum(r.tmemColumns) },
     { text: r.tensorSass ?? DASH, ...(r.tensorSass === "none" ? { paint: c.red } : {}) },
     { text: r.build, paint: r.ok ? c.green : c.red },
   ]);
-  return layout(STATIC_HEADERS, ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "left", "left"], cells);
+  return layout(STATIC_HEADERS, ["left", "left", "left", "left", "right", "right", "right", "right", "right", "right", "right", "right", "left", "left"], cells);
 }
