@@ -25,6 +25,11 @@ struct BaselineProblem {
   const void* sfb = nullptr;
   GkDType scale_type = GK_UE4M3;
   int scale_vector = 0;         // 0: a plain GEMM
+  // Gated dual GEMM (GK_OP_DUAL_GEMM_SILU_MUL): D = silu(A·Bᵀ) ⊙ (A·B2ᵀ), B2 like B. The baseline is
+  // the unfused path: two GEMMs into temporaries of D's dtype, then an elementwise silu-mul kernel,
+  // all three launched by one launch() (timed as one unit).
+  bool dual_silu_mul = false;
+  const void* b2 = nullptr;
 };
 
 class Baseline {

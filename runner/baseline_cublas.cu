@@ -13,8 +13,14 @@
 // cuBLAS >= 12.8. UNTESTED ON HARDWARE: written and compiled without a Blackwell GPU; its output
 // is checked against the reference like any baseline, so a mistake shows up as a baseline error
 // or large baseline errors in the report, never as a wrong verdict on the kernel.
+//
+// Gated dual GEMM (p.dual_silu_mul): the unfused path, D = silu(A·Bᵀ) ⊙ (A·B2ᵀ) as two GEMMs of the
+// kind above (cublasGemmEx, or cublasLtMatmul for fp8) into two temporaries of D's dtype, then an
+// elementwise silu-mul kernel written here; one launch() enqueues all three, so they are timed as one.
 #include <cublasLt.h>
 #include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
 
 #include <cstdint>
 #include <string>
@@ -215,6 +221,94 @@ class LtFp8Baseline final : public Baseline {
   DeviceBuffer workspace_;
 };
 
+// ---- the unfused dual GEMM: two GEMMs into temporaries, then silu(g) * u elementwise -----------
+template <typename T>
+__device__ __forceinline__ float to_float(T x) { return static_cast<float>(x); }
+template <>
+__device__ __forceinline__ float to_float<__nv_bfloat16>(__nv_bfloat16 x) { return __bfloat162float(x); }
+template <>
+__device__ __forceinline__ float to_float<__half>(__half x) { return __half2float(x); }
+
+template <typename T>
+__device__ __forceinline__ T from_float(float x) { return static_cast<T>(x); }
+template <>
+__device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
+template <>
+__device__ __forceinline__ __half from_float<__half>(float x) { return __float2half_rn(x); }
+
+// d[i] = silu(g[i]) * u[i] in fp32, silu(x) = x / (1 + e^-x); one rounding to T.
+template <typename T>
+__global__ void silu_mul_kernel(const T* __restrict__ g, const T* __restrict__ u, T* __restrict__ d, size_t count) {
+  const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+    const float x = to_float(g[i]);
+    d[i] = from_float<T>(x / (1.0f + __expf(-x)) * to_float(u[i]));
+  }
+}
+
+class DualSiluMulBaseline final : public Baseline {
+ public:
+  static std::unique_ptr<Baseline> make(const BaselineProblem& p, cudaStream_t stream, std::string* why,
+                                         std::unique_ptr<Baseline> (*make_gemm)(const BaselineProblem&, cudaStream_t, std::string*)) {
+    if (p.b2 == nullptr) {
+      *why = "baseline: dual GEMM without B2";
+      return nullptr;
+    }
+    if (p.d_type != GK_BF16 && p.d_type != GK_FP16 && p.d_type != GK_FP32) {
+      *why = std::string("baseline unavailable: no silu-mul kernel for ") + dtype_name(p.d_type) + " outputs";
+      return nullptr;
+    }
+    std::unique_ptr<DualSiluMulBaseline> b(new DualSiluMulBaseline(p));
+    const size_t bytes = tensor_bytes(p.d_type, static_cast<size_t>(p.m) * p.n);
+    b->gate_.alloc(bytes);  // throws CudaFailure on OOM
+    b->up_.alloc(bytes);
+    BaselineProblem one = p;
+    one.dual_silu_mul = false;
+    one.b2 = nullptr;
+    one.d = b->gate_.get();
+    b->gemm_gate_ = make_gemm(one, stream, why);
+    if (!b->gemm_gate_) return nullptr;
+    one.b = p.b2;
+    one.d = b->up_.get();
+    b->gemm_up_ = make_gemm(one, stream, why);
+    if (!b->gemm_up_) return nullptr;
+    return b;
+  }
+
+  std::string name() const override { return "cuBLAS 2×GEMM + silu-mul"; }
+
+  std::string launch(cudaStream_t stream) override {
+    std::string err = gemm_gate_->launch(stream);
+    if (!err.empty()) return err;
+    err = gemm_up_->launch(stream);
+    if (!err.empty()) return err;
+    const size_t count = static_cast<size_t>(p_.m) * p_.n;
+    const int threads = 256;
+    const size_t want = (count + threads - 1) / threads;
+    const unsigned blocks = static_cast<unsigned>(want < 4096 ? want : 4096);
+    switch (p_.d_type) {
+      case GK_BF16:
+        silu_mul_kernel<__nv_bfloat16><<<blocks, threads, 0, stream>>>(gate_.as<__nv_bfloat16>(), up_.as<__nv_bfloat16>(),
+                                                                        static_cast<__nv_bfloat16*>(p_.d), count);
+        break;
+      case GK_FP16:
+        silu_mul_kernel<__half><<<blocks, threads, 0, stream>>>(gate_.as<__half>(), up_.as<__half>(), static_cast<__half*>(p_.d), count);
+        break;
+      default:
+        silu_mul_kernel<float><<<blocks, threads, 0, stream>>>(gate_.as<float>(), up_.as<float>(), static_cast<float*>(p_.d), count);
+        break;
+    }
+    const cudaError_t e = cudaGetLastError();
+    return e == cudaSuccess ? std::string() : std::string("silu_mul_kernel: ") + cudaGetErrorString(e);
+  }
+
+ private:
+  explicit DualSiluMulBaseline(const BaselineProblem& p) : p_(p) {}
+  BaselineProblem p_;
+  DeviceBuffer gate_, up_;  // A·Bᵀ and A·B2ᵀ in D's dtype
+  std::unique_ptr<Baseline> gemm_gate_, gemm_up_;
+};
+
 // Block-scaled: cc 10.x, cuBLAS >= 12.8, equal operand dtypes, nvfp4 (ue4m3 x 16) or mx (ue8m0 x 32).
 // UNTESTED ON HARDWARE (see the top of the file).
 std::unique_ptr<Baseline> make_block_scaled(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
@@ -246,6 +340,13 @@ std::unique_ptr<Baseline> make_block_scaled(const BaselineProblem& p, cudaStream
 std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
   std::string sink;
   if (!why) why = &sink;
+  if (p.dual_silu_mul) {
+    if (p.scale_vector > 0) {
+      *why = "baseline unavailable: no block-scaled dual GEMM";
+      return nullptr;
+    }
+    return DualSiluMulBaseline::make(p, stream, why, &make_baseline);
+  }
   if (dtype_bits(p.a_type) == 0 || dtype_bits(p.b_type) == 0 || dtype_bits(p.d_type) == 0) {
     *why = "baseline unavailable: unknown dtype";
     return nullptr;

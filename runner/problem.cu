@@ -16,7 +16,8 @@ namespace {
 // Untouched bytes kept on both sides of D: a kernel that writes past its output is caught.
 constexpr size_t kGuardBytes = 64 << 10;
 
-double flops(const Shape& s) { return 2.0 * s.m * double(s.n) * s.k; }
+// Useful flops of one run: 2·M·N·K per product (a dual GEMM computes two; its silu-mul is not counted).
+double flops(const Shape& s, int op) { return (op == GK_OP_DUAL_GEMM_SILU_MUL ? 2.0 : 1.0) * 2.0 * s.m * double(s.n) * s.k; }
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -63,7 +64,17 @@ bool context_usable() {
 //  alone, without the fp8 term above. That term exists for Hopper's fp8 wgmma, which adds with
 //  ~14 bits; block-scaled MMAs (Blackwell) are taken at the fp32-accumulation contract of the
 //  format, and a kernel that keeps fewer bits than that is meant to show up here as a failure.
-double default_tolerance(GkDType out, GkDType a, int k, int scale_vector) {
+//  Gated dual GEMM (op GK_OP_DUAL_GEMM_SILU_MUL): D = silu(G) * U with G = A·Bᵀ and U = A·B2ᵀ, G and U
+//  accumulated in fp32, silu and the product in fp32, one rounding to the output dtype at the end,
+//  against the same expression in fp64. The rounding bound is the output dtype's as above (one
+//  rounding of D). The fp32 errors of G and U are ~2^-24·sqrt(K) relative each (~1e-5 at K = 16384);
+//  silu has slope within [-0.1, 1.1], so they reach D as at most about the sum of the two, and the
+//  fp32 silu itself (__expf, a division, a multiply) adds a few ulp of fp32: all far below bf16/fp16
+//  rounding and still ~5x below the fp32 tolerance. So the output dtype's tolerance stands. With
+//  fp8 inputs each product carries the fast-accumulation term above, and D's error is about their
+//  sum, so that term is doubled. A dual kernel that computed only A·Bᵀ (or used B for both) errs by
+//  O(1) relative, far above every tolerance.
+double default_tolerance(GkDType out, GkDType a, int k, int scale_vector, int op) {
   double tol = 0;
   switch (out) {
     case GK_BF16: tol = 8e-3; break;
@@ -71,7 +82,8 @@ double default_tolerance(GkDType out, GkDType a, int k, int scale_vector) {
     case GK_FP32: tol = 1e-4; break;
     default: return 0;
   }
-  if (scale_vector <= 0 && dtype_is_fp8(a)) tol += std::ldexp(1.0, -13) * std::sqrt(static_cast<double>(k));
+  const double products = op == GK_OP_DUAL_GEMM_SILU_MUL ? 2.0 : 1.0;
+  if (scale_vector <= 0 && dtype_is_fp8(a)) tol += products * std::ldexp(1.0, -13) * std::sqrt(static_cast<double>(k));
   return tol;
 }
 
@@ -95,6 +107,10 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
     if (!dtype_is_operand(t))
       return std::string("runner: kernel reports input dtype ") + dtype_name(t) +
              ", which is not an operand dtype (bf16, fp16, fp32, e4m3, e5m2, e2m1)";
+  if (info.op != GK_OP_GEMM && info.op != GK_OP_DUAL_GEMM_SILU_MUL)
+    return "runner: kernel reports op " + std::to_string(info.op) + ", which this runner does not know (0 gemm, 1 dual gemm silu-mul)";
+  if (info.op == GK_OP_DUAL_GEMM_SILU_MUL && info.scale_vector != 0)
+    return "runner: a block-scaled dual GEMM is not supported";
   if (info.scale_vector < 0) return "runner: kernel reports scale_vector " + std::to_string(info.scale_vector) + " (< 0)";
   if (info.scale_vector > 0) {
     if (!dtype_is_scale(info.scale))
@@ -132,7 +148,7 @@ void ProblemRunner::note_failure(const std::exception& e) {
 ProblemResult ProblemRunner::run(const Shape& s) {
   ProblemResult r;
   r.shape = s;
-  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, s.k, info_.scale_vector);
+  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, s.k, info_.scale_vector, info_.op);
   if (!device_mismatch_.empty()) {
     r.status = "refused";
     r.message = device_mismatch_;
@@ -158,6 +174,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.m = s.m; args.n = s.n; args.k = s.k;
   args.lda = s.k; args.ldb = s.k; args.ldd = s.n;
   args.a_type = info_.a; args.b_type = info_.b; args.d_type = info_.out;
+  const bool dual = info_.op == GK_OP_DUAL_GEMM_SILU_MUL;
+  if (dual) args.ldb2 = s.k;
 
   if (s.m <= 0 || s.n <= 0 || s.k <= 0) {
     // Nothing can be allocated; the kernel's own verdict (with null pointers) comes first.
@@ -187,10 +205,11 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k);
   const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k);
   const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n);
-  DeviceBuffer a, b, sfa, sfb, d_alloc, ws;
+  DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws;
   try {
     a.alloc(a_bytes);
     b.alloc(b_bytes);
+    if (dual) b2.alloc(b_bytes);  // B2: n x k like B, of B's dtype
     if (vec > 0) {
       sfa.alloc(scale_layout_bytes(s.m, s.k, vec));
       sfb.alloc(scale_layout_bytes(s.n, s.k, vec));
@@ -209,6 +228,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.d = d;
   args.sfa = sfa.get();  // null for a plain GEMM
   args.sfb = sfb.get();
+  args.b2 = b2.get();  // null unless dual
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
   args.workspace = ws.get();
@@ -225,6 +245,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // Inputs, the reference, and D (with its guards) poisoned to 0xFF: NaN in bf16/fp16/fp32.
   fill_random(a.get(), info_.a, size_t(s.m) * s.k, cfg_.seed, kTensorA, stream_);
   fill_random(b.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB, stream_);
+  if (dual) fill_random(b2.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB2, stream_);
   RefScales scales;
   if (vec > 0) {
     fill_block_scales(sfa.get(), info_.scale, s.m, s.k, vec, cfg_.seed, kTensorSFA, stream_);
@@ -237,6 +258,12 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   GKR_CHECK(cudaMemsetAsync(d_alloc.get(), 0xFF, d_alloc.bytes(), stream_));
   DeviceBuffer d_ref(size_t(s.m) * s.n * sizeof(double));
   reference_gemm(a.get(), info_.a, s.k, b.get(), info_.b, s.k, d_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
+  if (dual) {
+    // ref = silu(A·Bᵀ) ⊙ (A·B2ᵀ): the second fp64 product into its own buffer, then combined in place.
+    DeviceBuffer up_ref(size_t(s.m) * s.n * sizeof(double));
+    reference_gemm(a.get(), info_.a, s.k, b2.get(), info_.b, s.k, up_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
+    reference_silu_mul(d_ref.as<double>(), up_ref.as<double>(), size_t(s.m) * s.n, stream_);
+  }
 
   TimingConfig tc;
   tc.warmup = cfg_.warmup;
@@ -257,7 +284,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The kernel and the baseline are timed in alternating blocks (kernel, baseline, kernel,
   // baseline), so clock and temperature drift during the run affects both alike.
   BaselineRun base;
-  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), sfa.get(), sfb.get(), d);
+  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), sfa.get(), sfb.get(), d, b2.get());
   const int first_half = (cfg_.reps + 1) / 2;
   const int second_half = cfg_.reps - first_half;
   std::vector<double> kernel_us;
@@ -273,7 +300,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   if (second_half > 0) time_block(kernel, second_half, 2, kernel_us);
   const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
-  r.tflops = flops(s) / (t.median_us * 1e6);
+  r.tflops = flops(s, info_.op) / (t.median_us * 1e6);
 
   // Verify the output of the last timed run.
   const ErrorStats st = compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m, s.n, stream_);
@@ -303,7 +330,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
 }
 
 ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b,
-                                                         const void* sfa, const void* sfb, void* d) {
+                                                         const void* sfa, const void* sfb, void* d,
+                                                         const void* b2) {
   BaselineRun run;
   // Block-scaled tensor-core MMAs exist from Blackwell (cc 10.x) on; Hopper has no vendor path.
   if (info_.scale_vector > 0 && dev_.cc_major != 10) {
@@ -317,6 +345,10 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const v
     bp.a = a; bp.b = b; bp.d = d;
     bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
     bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+    if (info_.op == GK_OP_DUAL_GEMM_SILU_MUL) {
+      bp.dual_silu_mul = true;
+      bp.b2 = b2;
+    }
     if (info_.scale_vector > 0) {
       bp.sfa = sfa; bp.sfb = sfb;
       bp.scale_type = info_.scale;
@@ -359,7 +391,7 @@ void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, c
     BaselineResult br;
     br.name = run.impl->name();
     br.us = t.median_us;
-    br.tflops = flops(s) / (t.median_us * 1e6);
+    br.tflops = flops(s, info_.op) / (t.median_us * 1e6);
     br.rel_err = st.rel_err;
     br.max_err = st.max_err;
     br.unwritten = st.nonfinite;

@@ -14,8 +14,8 @@
 namespace gkr {
 
 // Output tolerance by output dtype, input dtype and K (see problem.cu for the reasoning);
-// scale_vector > 0 for a block-scaled kernel.
-double default_tolerance(GkDType out, GkDType a, int k, int scale_vector);
+// scale_vector > 0 for a block-scaled kernel; op a GkOp (the dual GEMM doubles the fp8 term).
+double default_tolerance(GkDType out, GkDType a, int k, int scale_vector, int op = GK_OP_GEMM);
 
 // Why this kernel cannot run on this device at all (target / compute capability / dtypes),
 // or "" when it can.
@@ -42,7 +42,8 @@ class ProblemRunner {
     std::string message;              // why there is none, when impl is null
     std::vector<double> samples_us;
   };
-  BaselineRun start_baseline(const Shape& s, const void* a, const void* b, const void* sfa, const void* sfb, void* d);
+  BaselineRun start_baseline(const Shape& s, const void* a, const void* b, const void* sfa, const void* sfb, void* d,
+                             const void* b2);
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
   void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
   void note_failure(const std::exception& e);

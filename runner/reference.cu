@@ -135,7 +135,25 @@ reference_fp64_kernel(const float* __restrict__ a, const float* __restrict__ b,
   }
 }
 
+__global__ void silu_mul_fp64_kernel(double* __restrict__ gate, const double* __restrict__ up, size_t count) {
+  const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+    const double g = gate[i];
+    gate[i] = g / (1.0 + exp(-g)) * up[i];
+  }
+}
+
 }  // namespace
+
+void reference_silu_mul(double* gate, const double* up, size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  const int threads = 256;
+  const size_t want = (count + threads - 1) / threads;
+  const unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  silu_mul_fp64_kernel<<<blocks, threads, 0, stream>>>(gate, up, count);
+  GKR_CHECK_LAUNCH();
+  GKR_CHECK(cudaStreamSynchronize(stream));
+}
 
 void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, GkDType b_type,
                     int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream, const RefScales& scales) {

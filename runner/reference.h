@@ -28,4 +28,9 @@ void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, G
                     int64_t ldb, double* d_ref, int m, int n, int k, cudaStream_t stream,
                     const RefScales& scales = RefScales());
 
+// The gated dual GEMM's combination, in place, in fp64: gate[i] = silu(gate[i]) * up[i] with
+// silu(x) = x / (1 + exp(-x)). gate and up are the two fp64 reference products (reference_gemm of
+// B and of B2), so the reference is silu(A·Bᵀ) ⊙ (A·B2ᵀ) with fp64 rounding only.
+void reference_silu_mul(double* gate, const double* up, size_t count, cudaStream_t stream);
+
 }  // namespace gkr

@@ -41,6 +41,41 @@ describe("plan", () => {
   });
 });
 
+describe("dual GEMM", () => {
+  const dual: SpecOptions = { dual: true, tile: [128, 128, 64], stages: 4 };
+
+  it("plans a B2 ring after B1's and both products' transaction bytes", () => {
+    const p = planOf(dual);
+    expect(p.dual).toBe(true);
+    expect(p.smem.b2Offset).toBe(p.smem.bOffset + 4 * 128 * 64 * 2);
+    expect(p.smem.epilogueOffset).toBe(p.smem.b2Offset + 4 * 128 * 64 * 2);
+    expect(p.smem.b2Offset % 1024).toBe(0);
+    expect(p.epilogue.kind).toBe("siluMul");
+    expect(planOf({ tile: [128, 128, 64] }).dual).toBe(false);
+  });
+
+  it("loads A, B1 and B2, issues both products from the same A descriptor, and gates in fp32", () => {
+    const cu = cudaOf(dual);
+    const helper = planOf(dual).mma.helperName;
+    expect(cu).toContain(`${helper}(acc, desc_a, desc_b);`);
+    expect(cu).toContain(`${helper}(acc2, desc_a, desc_b2);`);
+    expect(cu).toContain("kTxBytesPerStage = kABytesPerStage + 2 * kBBytesPerStage;");
+    expect(cu).toMatch(/cp_async_bulk_tensor\([^;]*&tmap_b2, b_coords/);
+    expect(cu).toContain("return g / (1.0f + __expf(-g)) * u;");
+    expect(cu).toContain("acc[i] = silu_mul(acc[i], acc2[i]);");
+    expect(cu).toContain("GK_OP_DUAL_GEMM_SILU_MUL");
+    expect(cu).toContain("args->b2 == nullptr");
+    expect(cu).toContain("D[M,N] = silu(A[M,K] · B1[N,K]ᵀ) ⊙ (A[M,K] · B2[N,K]ᵀ)");
+    expect(cu).not.toMatch(/\{\{|\}\}/);
+    expect(cu).not.toMatch(/\n\s*\n\s*\n/);
+  });
+
+  it("leaves plain GEMMs without any of it", () => {
+    const cu = cudaOf({ tile: [128, 128, 64] });
+    for (const s of ["acc2", "tmap_b2", "silu_mul", "kSmemB2", "GK_OP_DUAL", "args->b2"]) expect(cu).not.toContain(s);
+  });
+});
+
 describe("emit", () => {
   it("is deterministic: same config, same bytes", () => {
     const o: SpecOptions = { tile: [128, 256, 64], cluster: [2, 1], splitK: 2 };

@@ -42,6 +42,12 @@ function spec(o: SpecOptions = {}): KernelSpec {
   };
 }
 
+/** A gated dual GEMM (dualGemm + siluMul): 128×128×64, 4 stages, no cluster unless given. */
+function dualSpec(o: SpecOptions = {}): KernelSpec {
+  const s = spec({ mma: [128, 128, 64], cluster: [1, 1], stages: 4, ...o });
+  return { ...s, op: { kind: "dualGemm", a: s.op.a, b: s.op.b, out: s.op.out, accumulator: "fp32" }, epilogue: { kind: "siluMul" } };
+}
+
 /** A spec that JavaScript could build but the types forbid. */
 const untyped = (s: KernelSpec, patch: (s: Record<string, any>) => void): KernelSpec => {
   const copy = structuredClone(s) as unknown as Record<string, any>;
@@ -174,6 +180,11 @@ describe("each rule, violated alone", () => {
     "SCHED-STREAMK": { spec: spec({ mma: [128, 64, 64], stages: 8, cluster: [2, 1], streamK: true }), path: "scheduler.streamK", value: "streamK: true", legal: /cluster \[1, 1\] and splitK 1/ },
     // 128×256 bf16: 128 accumulators; summing partials needs 2 × 128 + 56 > 232 registers (N <= 176 fits; 128 in whole epilogue chunks).
     "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with them/ },
+    "EPILOGUE-SILU-MUL": { spec: untyped(spec(), (s) => (s.epilogue = { kind: "siluMul" })), path: "epilogue", value: "siluMul()", legal: /store\(\) for a gemm/ },
+    "DUAL-GEMM-EPILOGUE": { spec: untyped(dualSpec(), (s) => (s.epilogue = { kind: "store" })), path: "epilogue", value: "store()", legal: /siluMul\(\) for dualGemm/ },
+    "DUAL-GEMM-TARGET": { spec: dualSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for dualGemm/ },
+    "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
+    "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
     "PROBLEM-ALIGN-K": {
       spec: spec({ problems: [{ m: 64, n: 64, k: 64 }, { m: 64, n: 64, k: 64 }, { m: 200, n: 776, k: 1001 }] }),
@@ -356,6 +367,38 @@ describe("rule details", () => {
     expect(formatViolation(swizzle!)).toBe(
       "error SCHED-SWIZZLE (generator) at scheduler.swizzle: scheduler swizzle 3 is not a supported band width; legal: swizzle: 1, 2, 4, 8 or 16",
     );
+  });
+});
+
+describe("dual GEMM rules", () => {
+  it("accepts 128×128 and 128×64 dual tiles, counting both products in the budget", () => {
+    for (const s of [dualSpec(), dualSpec({ mma: [128, 64, 64], stages: 6 }), dualSpec({ cluster: [1, 2] })]) {
+      const r = validate(s);
+      if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+      expect(r.kernel.budget).toEqual(sm90Budget(s));
+    }
+    const b = sm90Budget(dualSpec());
+    expect(b.products).toBe(2);
+    expect(b.accumulatorRegisters).toBe(2 * 64);
+    expect(b.smemBytes).toBe(1024 + 4 * (128 * 64 * 2 + 2 * 128 * 64 * 2) + 2 * 2 * 64 * 128 + 80);
+  });
+
+  it("counts two accumulator sets against the registers (SM90-REG-ACC)", () => {
+    const v = only(dualSpec({ mma: [128, 256, 64], stages: 2 }), "SM90-REG-ACC");
+    expect(v.value).toBe("312 registers");
+    expect(v.message).toMatch(/dual GEMM tile \(two accumulator sets\)/);
+    expect(v.legal).toMatch(/^tile N <= 128 for tile M 128/);
+    expect(validate(spec({ mma: [128, 256, 64], cluster: [1, 1], stages: 2 })).ok).toBe(true);
+  });
+
+  it("counts B1 and B2 in shared memory (SM90-SMEM)", () => {
+    const v = only(dualSpec({ stages: 5 }), "SM90-SMEM");
+    expect(v.message).toMatch(/A, B1 and B2 tiles/);
+    expect(v.legal).toMatch(/stages <= 4 for this tile/);
+  });
+
+  it("refuses stream-K for a dual GEMM", () => {
+    expect(only(dualSpec({ streamK: true }), "DUAL-GEMM-SCHED").path).toBe("scheduler.streamK");
   });
 });
 

@@ -1,5 +1,7 @@
 // The C ABI between a generated kernel (generated/<name>.cu) and the runner (runner/*.cu).
 // A generated file implements the four gk_* functions; the runner links against exactly one.
+// Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM)
+// came last, so a kernel or caller that does not set them gets 0 / null (a plain GEMM).
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>
@@ -10,6 +12,13 @@ enum GkDType : int {
   GK_E2M1 = 5,   // fp4: two per byte, element 2i in the low nibble, 2i+1 in the high nibble
   GK_UE4M3 = 6,  // block scale: unsigned use of float8 e4m3 (NVFP4, one per 16 K)
   GK_UE8M0 = 7,  // block scale: a power of two 2^(byte - 127) (MXFP8/MXFP4, one per 32 K)
+};
+
+// What a kernel computes (GkKernelInfo::op).
+enum GkOp : int {
+  GK_OP_GEMM = 0,                // D = A * B^T
+  GK_OP_DUAL_GEMM_SILU_MUL = 1,  // D = silu(A * B^T) * (A * B2^T), elementwise; silu(x) = x / (1 + e^-x),
+                                 // both products and the gate in fp32, converted once to D's dtype
 };
 
 struct GkKernelInfo {
@@ -26,9 +35,12 @@ struct GkKernelInfo {
   // scale_vector 0 for plain GEMMs (then `scale` is unused).
   GkDType scale;
   int scale_vector;
+  int op;  // a GkOp: 0 a GEMM, 1 a dual GEMM with the silu-mul gate (then GkGemmArgs::b2 is required)
 };
 
 // D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
+// Dual GEMM kernels (GkKernelInfo::op == GK_OP_DUAL_GEMM_SILU_MUL):
+// D[m, n] = silu((A B^T)[m, n]) * (A B2^T)[m, n], with B2 (b2, ldb2) N x K like B, of B's dtype.
 struct GkGemmArgs {
   int m, n, k;
   const void* a; int64_t lda;  // elements between consecutive rows of A (>= k)
@@ -44,6 +56,9 @@ struct GkGemmArgs {
   // ordered (row / 128) * ceil(cols / 4) + col / 4.
   const void* sfa;
   const void* sfb;
+  // Dual GEMM kernels only (else null / 0; gk_check refuses a null or misaligned b2 for them): the
+  // second weight B2, n x k, K-major, of B's dtype, ldb2 elements between consecutive rows (>= k).
+  const void* b2; int64_t ldb2;
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();

@@ -31,6 +31,11 @@ export interface Sm90KernelPlan {
   readonly name: string;
   readonly target: Target;
   readonly template: "sm90/gemm.cu.hbs";
+  /**
+   * Gated dual GEMM: each stage holds A, B1 and B2; each consumer issues the wgmmas of both products
+   * from the same A descriptor into two accumulator sets; the epilogue stores silu(acc1) · acc2.
+   */
+  readonly dual: boolean;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
   readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
@@ -45,6 +50,8 @@ export interface Sm90KernelPlan {
     readonly bBytesPerStage: number;
     readonly aOffset: number;
     readonly bOffset: number;
+    /** B2's stages (a dual GEMM; equal to epilogueOffset otherwise, where nothing lies between). */
+    readonly b2Offset: number;
     readonly epilogueOffset: number;
     readonly barrierOffset: number;
     readonly splitFlagOffset: number;
@@ -53,7 +60,7 @@ export interface Sm90KernelPlan {
   };
   readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
   readonly mma: Sm90MmaAtom;
-  readonly epilogue: { readonly kind: "store"; readonly chunkColumns: number };
+  readonly epilogue: { readonly kind: "store" | "siluMul"; readonly chunkColumns: number };
   readonly scheduler: {
     readonly swizzle: number;
     readonly rasterAlongN: boolean;
@@ -81,7 +88,8 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
   const [clusterM, clusterN] = spec.tiler.cluster;
   const aOffset = 0;
   const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
-  const epilogueOffset = bOffset + spec.stages * budget.bBytesPerStage;
+  const b2Offset = bOffset + spec.stages * budget.bBytesPerStage;
+  const epilogueOffset = b2Offset + (budget.products - 1) * spec.stages * budget.bBytesPerStage;
   const barrierOffset = epilogueOffset + budget.epilogueBytes;
   const splitFlagOffset = barrierOffset + 2 * spec.stages * 8;
   const { raster, swizzle, splitK, streamK } = spec.scheduler;
@@ -95,6 +103,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     name: spec.name,
     target: spec.target,
     template: "sm90/gemm.cu.hbs",
+    dual: spec.op.kind === "dualGemm",
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: tileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
@@ -109,6 +118,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
       bBytesPerStage: budget.bBytesPerStage,
       aOffset,
       bOffset,
+      b2Offset,
       epilogueOffset,
       barrierOffset,
       splitFlagOffset,
@@ -117,7 +127,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     },
     tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
     mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
-    epilogue: { kind: "store", chunkColumns: budget.epilogueChunkColumns },
+    epilogue: { kind: spec.epilogue.kind, chunkColumns: budget.epilogueChunkColumns },
     scheduler: {
       swizzle,
       rasterAlongN: raster === "n",

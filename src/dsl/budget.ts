@@ -14,7 +14,10 @@ export interface Sm90Budget {
   /** 128-byte swizzle atoms along K in one stage. */
   readonly swizzleAtomsPerStage: number;
   readonly aBytesPerStage: number;
+  /** Bytes of one B tile per stage (a dual GEMM holds two: B1 and B2). */
   readonly bBytesPerStage: number;
+  /** B tiles per stage and fp32 accumulator sets per consumer thread: 1, or 2 for a dual GEMM. */
+  readonly products: number;
   /** One warpgroup per 64 rows of the tile (wgmma M is 64). */
   readonly consumerWarpgroups: number;
   /** Columns of the output in one epilogue chunk: one 128-byte swizzle row. */
@@ -29,7 +32,7 @@ export interface Sm90Budget {
   readonly threads: number;
   readonly producerRegisters: number;
   readonly consumerRegisters: number;
-  /** fp32 accumulator registers per consumer thread: 64×N tile over 128 threads. */
+  /** fp32 accumulator registers per consumer thread: 64×N tile over 128 threads, times `products`. */
   readonly accumulatorRegisters: number;
 }
 
@@ -54,9 +57,10 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const barrierBytes = alignUp(2 * spec.stages * 8 + 4 * consumerWarpgroups, 16);
   const aBytesPerStage = tileM * tileK * inBytes;
   const bBytesPerStage = tileN * tileK * inBytes;
+  const products = spec.op.kind === "dualGemm" ? 2 : 1;
   const alignmentSlackBytes = SM90.smemAlignBytes.value;
   const smemBytes =
-    alignmentSlackBytes + spec.stages * (aBytesPerStage + bBytesPerStage) + epilogueBytes + barrierBytes;
+    alignmentSlackBytes + spec.stages * (aBytesPerStage + products * bBytesPerStage) + epilogueBytes + barrierBytes;
   const threads = SM90.warpgroupThreads.value * (consumerWarpgroups + 1);
   const { step } = SM90.setmaxnreg.value;
   const registersForConsumers = SM90.registersPerSm.value - SM90.warpgroupThreads.value * PRODUCER_REGISTERS;
@@ -70,6 +74,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     swizzleAtomsPerStage: tileK / kPerSwizzleAtom,
     aBytesPerStage,
     bBytesPerStage,
+    products,
     consumerWarpgroups,
     epilogueChunkColumns,
     epilogueBytes,
@@ -79,7 +84,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     threads,
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
-    accumulatorRegisters: (SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
+    accumulatorRegisters: (products * SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
   };
 }
 

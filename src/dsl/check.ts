@@ -71,7 +71,9 @@ export type CheckRuleCode =
   | "GEMM-SCALE-FORMAT"
   | "GEMM-SCALE-VECTOR"
   | "SCHED-SWIZZLE"
-  | "STAGES";
+  | "STAGES"
+  | "EPILOGUE-SILU-MUL"
+  | "DUAL-GEMM-EPILOGUE";
 
 /**
  * What an illegal value is intersected with. No value has this property, so nothing is assignable
@@ -256,7 +258,26 @@ type IsStageCount<S> = S extends number
 
 type CheckStages<S> = number extends S ? Stages : false extends IsStageCount<S> ? Stages : unknown;
 
-type CommonRules<T extends KernelConfig> = Fragment<
+type EpilogueSiluMul = Violation<
+  "EPILOGUE-SILU-MUL",
+  "siluMul() is the gated epilogue of a dual GEMM (silu(A·B1ᵀ) ⊙ (A·B2ᵀ)): it needs op dualGemm({ a, b, out }); a plain gemm takes store()"
+>;
+
+type DualGemmEpilogue = Violation<
+  "DUAL-GEMM-EPILOGUE",
+  "a dual GEMM writes silu(A·B1ᵀ) ⊙ (A·B2ᵀ), so its epilogue is siluMul(); store() would leave the two products uncombined"
+>;
+
+/** The epilogue matches the op: siluMul() with dualGemm and only with it. */
+type CheckEpilogue<T extends KernelConfig> = T["epilogue"] extends { readonly kind: "siluMul" }
+  ? T["op"] extends { readonly kind: "dualGemm" }
+    ? unknown
+    : { readonly epilogue: EpilogueSiluMul }
+  : T["op"] extends { readonly kind: "dualGemm" }
+    ? { readonly epilogue: DualGemmEpilogue }
+    : unknown;
+
+type CommonRules<T extends KernelConfig> = CheckEpilogue<T> & Fragment<
   CheckStages<T["stages"]>,
   { readonly stages: CheckStages<T["stages"]> }
 > &

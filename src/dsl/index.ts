@@ -5,10 +5,12 @@ import type { DType } from "./facts.js";
 import type { CheckKernel, CheckGemmDTypes } from "./check.js";
 import type {
   BlockScale,
+  DualGemmOp,
   GemmOp,
   KernelConfig,
   KernelSpec,
   PersistentScheduler,
+  SiluMulEpilogue,
   StoreEpilogue,
 } from "./types.js";
 
@@ -57,6 +59,16 @@ export function gemm<
     (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
+/**
+ * Gated dual GEMM: D = silu(A·B1ᵀ) ⊙ (A·B2ᵀ), A: M×K, B1 and B2: N×K (dtype `b`), all K-major; both
+ * products accumulated in fp32 from the same A. Its epilogue is `siluMul()`. sm_90a only.
+ */
+export function dualGemm<const A extends DType, const B extends DType, const Out extends DType>(
+  dtypes: { readonly a: A; readonly b: B; readonly out: Out } & CheckGemmDTypes<A, B, Out>,
+): DualGemmOp<A, B, Out> {
+  return { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" };
+}
+
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */
 export function persistent<const R extends "m" | "n", const S extends number, const K extends number = 1>(options: {
   readonly raster: R;
@@ -76,4 +88,9 @@ export function persistent<const R extends "m" | "n", const S extends number, co
 /** Store the accumulator converted once to the output dtype. */
 export function store(): StoreEpilogue {
   return { kind: "store" };
+}
+
+/** The dual GEMM's epilogue: silu(acc1) · acc2 in fp32, converted once to the output dtype. */
+export function siluMul(): SiluMulEpilogue {
+  return { kind: "siluMul" };
 }

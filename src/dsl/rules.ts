@@ -69,7 +69,7 @@ export const RULES = {
   "SPEC-FORM": {
     kind: "generator",
     summary:
-      "the spec has the shape defineKernel produces: op gemm with fp32 accumulation, tiler.mma [M, N, K], tiler.cluster [M, N], a persistent scheduler, a store epilogue, a problems array",
+      "the spec has the shape defineKernel produces: op gemm or dualGemm with fp32 accumulation, tiler.mma [M, N, K], tiler.cluster [M, N], a persistent scheduler, a store or siluMul epilogue, a problems array",
     source: "src/dsl/types.ts: KernelSpec (kernels built from JavaScript bypass the type checker)",
   },
   TARGET: {
@@ -150,12 +150,12 @@ export const RULES = {
   },
   "SM90-SMEM": {
     kind: "hardware",
-    summary: `shared memory of the kernel (stages of A and B, epilogue buffers, barriers, alignment slack) fits one block: budget.smemBytes <= ${SM90.smemPerBlockBytes.value} B`,
+    summary: `shared memory of the kernel (stages of A and B — A, B1 and B2 for a dual GEMM — epilogue buffers, barriers, alignment slack) fits one block: budget.smemBytes <= ${SM90.smemPerBlockBytes.value} B`,
     source: SM90.smemPerBlockBytes.source,
   },
   "SM90-REG-ACC": {
     kind: "generator",
-    summary: `the fp32 accumulators of a consumer thread plus CONSUMER_REGISTER_OVERHEAD fit the registers setmaxnreg gives each consumer: budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
+    summary: `the fp32 accumulators of a consumer thread (two sets for a dual GEMM: budget.accumulatorRegisters counts both) plus CONSUMER_REGISTER_OVERHEAD fit the registers setmaxnreg gives each consumer: budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
     source: `${SM90.registersPerSm.source}; ${SM90.setmaxnreg.source}; src/dsl/budget.ts: CONSUMER_REGISTER_OVERHEAD, CONSUMER_REGISTER_CEILING`,
   },
   "SM90-THREADS": {
@@ -259,6 +259,31 @@ export const RULES = {
     kind: "generator",
     summary: `with splitK > 1 or stream-K the last unit of a shared tile holds its accumulators and one split's partials in registers while it sums them: 2 × budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
     source: `${GEMM_TEMPLATE}: the split-K reduction loads a whole partial tile per split so the loads overlap`,
+  },
+  "EPILOGUE-SILU-MUL": {
+    kind: "generator",
+    summary: "the siluMul() epilogue combines the two products of a dual GEMM (silu(A·B1ᵀ) ⊙ (A·B2ᵀ)): it is legal only with op dualGemm",
+    source: `${GEMM_TEMPLATE}: the siluMul epilogue reads the second accumulator set, which only a dualGemm has`,
+  },
+  "DUAL-GEMM-EPILOGUE": {
+    kind: "generator",
+    summary: "a dual GEMM's epilogue is siluMul(): store() has no way to combine its two products",
+    source: `${GEMM_TEMPLATE}: the dual GEMM keeps two accumulator sets and stores silu(acc1) · acc2`,
+  },
+  "DUAL-GEMM-TARGET": {
+    kind: "generator",
+    summary: `a dual GEMM is generated for ${SM90.target} only`,
+    source: `${GEMM_TEMPLATE}: the dual GEMM is a mode of the wgmma kernel; ${SM100_TEMPLATE} has none`,
+  },
+  "DUAL-GEMM-SCHED": {
+    kind: "generator",
+    summary: "a dual GEMM is generated without split-K and stream-K (splitK 1, streamK false): the gated epilogue needs both complete fp32 products",
+    source: `${GEMM_TEMPLATE}: the split-K / stream-K reduction sums one accumulator set`,
+  },
+  "DUAL-GEMM-CLUSTER": {
+    kind: "generator",
+    summary: "a dual GEMM is generated with cluster M 1 ([1, 1], [1, 2], [1, 4]): A may be multicast along N; B1 and B2 are not multicast",
+    source: `${GEMM_TEMPLATE}: the dual GEMM's B2 loads are built and reviewed for the unicast B path only`,
   },
   "PROBLEM-POSITIVE": {
     kind: "generator",

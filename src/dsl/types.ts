@@ -35,7 +35,22 @@ export interface GemmOp<
   readonly scale?: S;
 }
 
-export type Op = GemmOp;
+/**
+ * Gated dual GEMM (sm_90a): G = A·B1ᵀ and U = A·B2ᵀ from the same A, both accumulated in fp32, and
+ * D = silu(G) ⊙ U (silu(x) = x / (1 + e^-x)) computed in fp32 by the `siluMul()` epilogue and
+ * converted once to `out`. B1 (`b` at run time) and B2 (`b2`) are both N×K, K-major, of dtype `b`.
+ */
+export interface DualGemmOp<A extends DType = DType, B extends DType = DType, Out extends DType = DType> {
+  readonly kind: "dualGemm";
+  readonly a: A;
+  readonly b: B;
+  readonly out: Out;
+  readonly accumulator: "fp32";
+  /** A dual GEMM has no block scales (kept so that `op.scale` reads alike on every op). */
+  readonly scale?: undefined;
+}
+
+export type Op = GemmOp | DualGemmOp;
 
 export interface Tiler {
   /**
@@ -72,7 +87,12 @@ export interface StoreEpilogue {
   readonly kind: "store";
 }
 
-export type Epilogue = StoreEpilogue;
+/** Epilogue of a dual GEMM: D = silu(acc1) · acc2 in fp32, converted once to the output dtype. */
+export interface SiluMulEpilogue {
+  readonly kind: "siluMul";
+}
+
+export type Epilogue = StoreEpilogue | SiluMulEpilogue;
 
 export interface Problem {
   readonly m: number;

@@ -159,13 +159,23 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
   if (!op) {
     report("SPEC-FORM", "op", `op is ${show(s["op"])}, not an operation`, show(s["op"]), "gemm({ a, b, out })");
   } else {
-    if (op["kind"] !== "gemm") {
-      report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm"`);
+    if (op["kind"] !== "gemm" && op["kind"] !== "dualGemm") {
+      report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm" or "dualGemm"`);
+    }
+    if (op["kind"] === "dualGemm" && sm100) {
+      report(
+        "DUAL-GEMM-TARGET",
+        "target",
+        `a dual GEMM (silu(A·B1ᵀ) ⊙ (A·B2ᵀ)) is not generated for ${show(target)}`,
+        show(target),
+        `target: "${SM90.target}" for dualGemm`,
+      );
     }
     if (op["accumulator"] !== "fp32") {
       report("SPEC-FORM", "op.accumulator", `accumulator ${show(op["accumulator"])} is not supported: the tensor cores accumulate in fp32 here`, show(op["accumulator"]), `"fp32"`);
     }
   }
+  const dual = op?.["kind"] === "dualGemm";
   const a = op?.["a"];
   const b = op?.["b"];
   const out = op?.["out"];
@@ -319,6 +329,16 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     checkSlice("B", "tiler.mma[1]", tileN, "tile N", cm, "cluster M");
   }
 
+  if (sm90 && dual && cluster && cluster[0] !== 1 && (CLUSTER_WIDTHS as readonly number[]).includes(cluster[0])) {
+    report(
+      "DUAL-GEMM-CLUSTER",
+      "tiler.cluster[0]",
+      `cluster M ${fmt(cluster[0])}: a dual GEMM is generated without multicast of B1 and B2 (cluster M 1; A may be multicast along N)`,
+      fmt(cluster[0]),
+      `cluster: [1, 1], [1, 2] or [1, 4] for dualGemm`,
+    );
+  }
+
   const ctaGroup = tiler?.["ctaGroup"];
   if (sm90 && ctaGroup !== undefined && ctaGroup !== 1) {
     report(
@@ -368,11 +388,11 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
   }
 
   if (budget && budgetSpec && stagesIsCount && budget.smemBytes > SMEM_LIMIT) {
-    const perStage = budget.aBytesPerStage + budget.bBytesPerStage;
+    const perStage = budget.aBytesPerStage + budget.products * budget.bBytesPerStage;
     report(
       "SM90-SMEM",
       "stages",
-      `shared memory ${fmt(budget.smemBytes)} B for ${stages} stages (${stages} × ${fmt(perStage)} B of A and B tiles + ${fmt(budget.epilogueBytes)} B epilogue + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(SMEM_LIMIT)} B per block`,
+      `shared memory ${fmt(budget.smemBytes)} B for ${stages} stages (${stages} × ${fmt(perStage)} B of ${budget.products === 2 ? "A, B1 and B2" : "A and B"} tiles + ${fmt(budget.epilogueBytes)} B epilogue + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(SMEM_LIMIT)} B per block`,
       `${fmt(budget.smemBytes)} B`,
       smemLegal(budgetSpec, maxStages ?? 0),
     );
@@ -384,7 +404,7 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
     if (budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
       // The largest tile N whose accumulators fit, in whole wgmma N steps and epilogue chunks.
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
-      const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) * SM90.warpgroupThreads.value) / SM90.wgmmaM.value;
+      const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) * SM90.warpgroupThreads.value) / (budget.products * SM90.wgmmaM.value);
       const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
       const okM = SM90_TILE_M.filter((m) => {
         const bm = sm90Budget({ ...budgetSpec, tiler: { mma: [m, tileN, tileK], cluster: budgetSpec.tiler.cluster } });
@@ -397,7 +417,7 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
       report(
         "SM90-REG-ACC",
         "tiler.mma[1]",
-        `a ${fmt(tileM)}×${fmt(tileN)} tile needs ${fmt(budget.accumulatorRegisters)} fp32 accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} per consumer thread, more than the ${budget.consumerRegisters} each of ${budget.consumerWarpgroups} consumer warpgroups gets`,
+        `a ${fmt(tileM)}×${fmt(tileN)} ${budget.products === 2 ? "dual GEMM tile (two accumulator sets) " : "tile "}needs ${fmt(budget.accumulatorRegisters)} fp32 accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} per consumer thread, more than the ${budget.consumerRegisters} each of ${budget.consumerWarpgroups} consumer warpgroups gets`,
         `${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} registers`,
         fixes.length > 0 ? fixes.join(", or ") : "a smaller tile",
       );
@@ -480,10 +500,19 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
         "splitK: 1 and streamK: false on sm_100a",
       );
     }
+    if (dual && ((isInt(splitK) && splitK > 1) || streamK === true)) {
+      report(
+        "DUAL-GEMM-SCHED",
+        streamK === true ? "scheduler.streamK" : "scheduler.splitK",
+        `${streamK === true ? "stream-K" : `splitK ${show(splitK)}`} is not generated for a dual GEMM: the gated epilogue needs both complete fp32 products of a tile`,
+        streamK === true ? "streamK: true" : `splitK ${show(splitK)}`,
+        "splitK: 1 and streamK: false for dualGemm",
+      );
+    }
     const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;
     const sharedTiles = splitKValid && (splitK > 1 || streamK === true);
-    if (!sharedTiles) {
-      // no reduction, no registers for it
+    if (!sharedTiles || dual) {
+      // no reduction, no registers for it (a dual GEMM with one is refused by DUAL-GEMM-SCHED)
     } else if (budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
       const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) / 2) * (SM90.warpgroupThreads.value / SM90.wgmmaM.value);
@@ -500,9 +529,25 @@ export function validate(spec: KernelSpec, locate?: (path: string) => SourceLoca
 
   // -- epilogue ---------------------------------------------------------------------------------------
   const epilogue = s["epilogue"];
-  if (!isRecord(epilogue) || epilogue["kind"] !== "store") {
+  if (!isRecord(epilogue) || (epilogue["kind"] !== "store" && epilogue["kind"] !== "siluMul")) {
     const v = isRecord(epilogue) ? epilogue["kind"] : epilogue;
-    report("SPEC-FORM", isRecord(epilogue) ? "epilogue.kind" : "epilogue", `epilogue ${show(v)} is not generated`, show(v), "store()");
+    report("SPEC-FORM", isRecord(epilogue) ? "epilogue.kind" : "epilogue", `epilogue ${show(v)} is not generated`, show(v), dual ? "siluMul()" : "store()");
+  } else if (epilogue["kind"] === "siluMul" && !dual) {
+    report(
+      "EPILOGUE-SILU-MUL",
+      "epilogue",
+      `the siluMul() epilogue combines the two products of a dual GEMM, but op is ${show(op?.["kind"])}`,
+      "siluMul()",
+      "store() for a gemm, or op dualGemm({ a, b, out }) with siluMul()",
+    );
+  } else if (epilogue["kind"] === "store" && dual) {
+    report(
+      "DUAL-GEMM-EPILOGUE",
+      "epilogue",
+      "a dual GEMM writes silu(A·B1ᵀ) ⊙ (A·B2ᵀ); store() would not combine its two products",
+      "store()",
+      "siluMul() for dualGemm",
+    );
   }
 
   // -- problems ---------------------------------------------------------------------------------------

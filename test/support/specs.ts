@@ -14,6 +14,8 @@ export interface SpecOptions {
   swizzle?: number;
   splitK?: number;
   streamK?: boolean;
+  /** A gated dual GEMM (dualGemm + siluMul) instead of a GEMM. */
+  dual?: boolean;
 }
 
 export function sm90Spec(o: SpecOptions = {}): KernelSpec {
@@ -21,11 +23,11 @@ export function sm90Spec(o: SpecOptions = {}): KernelSpec {
   return {
     name: o.name ?? "test_kernel",
     target: "sm_90a",
-    op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
+    op: { kind: o.dual ? "dualGemm" : "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
-    epilogue: { kind: "store" },
+    epilogue: { kind: o.dual ? "siluMul" : "store" },
     problems: [{ m: 256, n: 256, k: 256 }],
   };
 }

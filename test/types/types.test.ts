@@ -38,6 +38,8 @@ const RULE_CODES = [
   "GEMM-SCALE-VECTOR",
   "SCHED-SWIZZLE",
   "STAGES",
+  "EPILOGUE-SILU-MUL",
+  "DUAL-GEMM-EPILOGUE",
 ] as const satisfies readonly CheckRuleCode[];
 
 /** Fails to compile when check.ts gains a rule code that RULE_CODES above lacks. */

@@ -1,0 +1,40 @@
+import { defineKernel, dualGemm, persistent, siluMul } from "gemmkit";
+
+// The gated dual GEMM of the NVFP4 suite ("dual_gemm"), as dense bf16 on sm_90a:
+// D = silu(A·B1ᵀ) ⊙ (A·B2ᵀ), both products accumulated in fp32 from the same A tiles.
+// Each consumer thread holds two 64×128 accumulator sets (2 × 64 registers, as many as one 128×256
+// GEMM tile); a stage holds A, B1 and B2 (48 KB), so four stages fit. The tile walk goes down the
+// M-blocks of one N column first, so the CTAs running at once share their B1/B2 tiles through L2.
+export const dual_gemm_bf16 = defineKernel({
+  name: "dual_gemm_bf16",
+  target: "sm_90a",
+  op: dualGemm({ a: "bf16", b: "bf16", out: "bf16" }),
+  tiler: { mma: [128, 128, 64], cluster: [1, 1] },
+  stages: 4,
+  scheduler: persistent({ raster: "n", swizzle: 4 }),
+  epilogue: siluMul(),
+  problems: [
+    { m: 256, n: 4096, k: 7168 },
+    { m: 512, n: 4096, k: 7168 },
+    { m: 256, n: 3072, k: 4096 },
+    { m: 512, n: 3072, k: 7168 },
+    { m: 200, n: 776, k: 1000 },
+  ],
+});
+
+// M = 256 gives a 128×128 tile only 48–64 tiles for 132 SMs: a 128×64 tile doubles that
+// (2 × 32 accumulator registers), with six stages of A, B1 and B2 (32 KB each) in flight.
+export const dual_gemm_bf16_n64 = defineKernel({
+  name: "dual_gemm_bf16_n64",
+  target: "sm_90a",
+  op: dualGemm({ a: "bf16", b: "bf16", out: "bf16" }),
+  tiler: { mma: [128, 64, 64], cluster: [1, 1] },
+  stages: 6,
+  scheduler: persistent({ raster: "n", swizzle: 2 }),
+  epilogue: siluMul(),
+  problems: [
+    { m: 256, n: 4096, k: 7168 },
+    { m: 256, n: 3072, k: 4096 },
+    { m: 200, n: 776, k: 1000 },
+  ],
+});
