@@ -30,6 +30,10 @@ struct BaselineProblem {
   // all three launched by one launch() (timed as one unit).
   bool dual_silu_mul = false;
   const void* b2 = nullptr;
+  // Batches (GEMV: n = 1): batch i uses A + i * stride_a, B + i * stride_b, D + i * stride_d
+  // (elements). batch 1 is one plain GEMM.
+  int batch = 1;
+  int64_t stride_a = 0, stride_b = 0, stride_d = 0;
 };
 
 class Baseline {

@@ -97,11 +97,23 @@ class GemmExBaseline final : public Baseline {
     return b;
   }
 
-  std::string name() const override { return std::string("cublasGemmEx ") + dtype_name(p_.a_type); }
+  std::string name() const override {
+    return std::string(p_.batch > 1 ? "cublasGemmStridedBatchedEx " : "cublasGemmEx ") + dtype_name(p_.a_type);
+  }
 
   std::string launch(cudaStream_t) override {
     const cudaDataType_t at = cuda_type(p_.a_type), bt = cuda_type(p_.b_type), dt = cuda_type(p_.d_type);
     const float alpha = 1.0f, beta = 0.0f;
+    if (p_.batch > 1) {
+      // Batched (the GEMV's l): the same column-major view per batch, strides in elements.
+      cublasStatus_t s = cublasGemmStridedBatchedEx(handle_, CUBLAS_OP_T, CUBLAS_OP_N,
+                                                    /*m=*/p_.n, /*n=*/p_.m, /*k=*/p_.k, &alpha,
+                                                    /*A=*/p_.b, bt, /*lda=*/p_.k, /*strideA=*/(long long)p_.stride_b,
+                                                    /*B=*/p_.a, at, /*ldb=*/p_.k, /*strideB=*/(long long)p_.stride_a, &beta,
+                                                    /*C=*/p_.d, dt, /*ldc=*/p_.n, /*strideC=*/(long long)p_.stride_d,
+                                                    p_.batch, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+      return s == CUBLAS_STATUS_SUCCESS ? std::string() : "cublasGemmStridedBatchedEx: " + status_text(s);
+    }
     cublasStatus_t s = cublasGemmEx(handle_, CUBLAS_OP_T, CUBLAS_OP_N,
                                     /*m=*/p_.n, /*n=*/p_.m, /*k=*/p_.k, &alpha,
                                     /*A=*/p_.b, bt, /*lda=*/p_.k,
@@ -349,6 +361,10 @@ std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t s
   }
   if (dtype_bits(p.a_type) == 0 || dtype_bits(p.b_type) == 0 || dtype_bits(p.d_type) == 0) {
     *why = "baseline unavailable: unknown dtype";
+    return nullptr;
+  }
+  if (p.batch > 1 && (p.scale_vector > 0 || dtype_is_fp8(p.a_type) || dtype_is_fp8(p.b_type))) {
+    *why = "baseline unavailable: batched problems are timed with cublasGemmStridedBatchedEx (16/32-bit inputs) only";
     return nullptr;
   }
   if (p.scale_vector > 0) return make_block_scaled(p, stream, why);

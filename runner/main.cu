@@ -23,10 +23,11 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDevice = 3;
 
 void usage(FILE* f, const char* argv0) {
   std::fprintf(f,
-               "usage: %s --problem MxNxK [--problem MxNxK ...] [options]\n"
+               "usage: %s --problem MxNxK[xL] [--problem MxNxK[xL] ...] [options]\n"
                "       %s --probe\n"
                "options:\n"
-               "  --problem MxNxK   a GEMM D[M,N] = A[M,K] * B[N,K]^T to check and time (repeatable)\n"
+               "  --problem MxNxK   a GEMM D[M,N] = A[M,K] * B[N,K]^T to check and time (repeatable);\n"
+               "                    MxNxKxL: L batches (GEMV kernels: N = 1, D[m, l] = sum_k A[m, k, l] * B[0, k, l])\n"
                "  --reps N          timed runs per problem, median reported (default 50)\n"
                "  --warmup N        untimed runs first (default 10)\n"
                "  --seed N          seed of the deterministic input data (default 1)\n"
@@ -58,20 +59,27 @@ bool parse_int64(const char* s, long long lo, long long hi, long long* out) {
   return true;
 }
 
-// "MxNxK" (x or X); values may be zero or negative so that refusals can be tested.
+// "MxNxK" or "MxNxKxL" (x or X; L batches, for GEMV kernels); values may be zero or negative so
+// that refusals can be tested.
 bool parse_shape(const std::string& s, gkr::Shape* out) {
-  long long v[3];
+  long long v[4] = {0, 0, 0, 1};
   size_t pos = 0;
-  for (int i = 0; i < 3; ++i) {
-    size_t end = (i < 2) ? s.find_first_of("xX", pos) : s.size();
-    if (end == std::string::npos) return false;
+  int parts = 0;
+  while (parts < 4) {
+    size_t end = s.find_first_of("xX", pos);
+    if (end == std::string::npos) end = s.size();
     std::string part = s.substr(pos, end - pos);
-    if (!parse_int64(part.c_str(), -2147483647LL, 2147483647LL, &v[i])) return false;
+    if (!parse_int64(part.c_str(), -2147483647LL, 2147483647LL, &v[parts])) return false;
+    ++parts;
+    if (end == s.size()) break;
     pos = end + 1;
   }
+  if (parts < 3 || pos > s.size()) return false;
+  if (parts == 4 && s.find_first_of("xX", pos) != std::string::npos) return false;
   out->m = int(v[0]);
   out->n = int(v[1]);
   out->k = int(v[2]);
+  out->l = int(v[3]);
   return true;
 }
 
@@ -157,10 +165,10 @@ int main(int argc, char** argv) {
     // Not destroyed after a hang (its destructor would wait for the GPU): see gpu_hung().
     gkr::ProblemRunner* runner = new gkr::ProblemRunner(cfg, dev, *rep.info);
     for (const gkr::Shape& s : cfg.problems) {
-      std::fprintf(stderr, "gemmkit runner: %dx%dx%d ...\n", s.m, s.n, s.k);
+      std::fprintf(stderr, "gemmkit runner: %dx%dx%dx%d ...\n", s.m, s.n, s.k, s.l);
       rep.results.push_back(runner->run(s));
       const gkr::ProblemResult& r = rep.results.back();
-      std::fprintf(stderr, "gemmkit runner: %dx%dx%d %s%s%s\n", s.m, s.n, s.k, r.status.c_str(),
+      std::fprintf(stderr, "gemmkit runner: %dx%dx%dx%d %s%s%s\n", s.m, s.n, s.k, s.l, r.status.c_str(),
                    r.message ? ": " : "", r.message ? r.message->c_str() : "");
     }
     if (!gkr::gpu_hung()) delete runner;

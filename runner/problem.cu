@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -16,8 +17,11 @@ namespace {
 // Untouched bytes kept on both sides of D: a kernel that writes past its output is caught.
 constexpr size_t kGuardBytes = 64 << 10;
 
-// Useful flops of one run: 2·M·N·K per product (a dual GEMM computes two; its silu-mul is not counted).
-double flops(const Shape& s, int op) { return (op == GK_OP_DUAL_GEMM_SILU_MUL ? 2.0 : 1.0) * 2.0 * s.m * double(s.n) * s.k; }
+// Useful flops of one run: 2·M·N·K per product and batch (a dual GEMM computes two; its silu-mul is
+// not counted).
+double flops(const Shape& s, int op) {
+  return (op == GK_OP_DUAL_GEMM_SILU_MUL ? 2.0 : 1.0) * 2.0 * s.m * double(s.n) * s.k * (op == GK_OP_GEMV ? s.l : 1);
+}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -107,8 +111,9 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
     if (!dtype_is_operand(t))
       return std::string("runner: kernel reports input dtype ") + dtype_name(t) +
              ", which is not an operand dtype (bf16, fp16, fp32, e4m3, e5m2, e2m1)";
-  if (info.op != GK_OP_GEMM && info.op != GK_OP_DUAL_GEMM_SILU_MUL)
-    return "runner: kernel reports op " + std::to_string(info.op) + ", which this runner does not know (0 gemm, 1 dual gemm silu-mul)";
+  if (info.op != GK_OP_GEMM && info.op != GK_OP_DUAL_GEMM_SILU_MUL && info.op != GK_OP_GEMV)
+    return "runner: kernel reports op " + std::to_string(info.op) + ", which this runner does not know (0 gemm, 1 dual gemm silu-mul, 2 gemv)";
+  if (info.op == GK_OP_GEMV && info.scale_vector != 0) return "runner: a block-scaled GEMV is not supported";
   if (info.op == GK_OP_DUAL_GEMM_SILU_MUL && info.scale_vector != 0)
     return "runner: a block-scaled dual GEMM is not supported";
   if (info.scale_vector < 0) return "runner: kernel reports scale_vector " + std::to_string(info.scale_vector) + " (< 0)";
@@ -169,6 +174,33 @@ ProblemResult ProblemRunner::run(const Shape& s) {
   return r;
 }
 
+double ProblemRunner::copy_gbps() {
+  if (copy_gbps_ > 0) return copy_gbps_;
+  // Large enough to dwarf the L2 and launch overheads: 1 GiB each way (less on small GPUs).
+  size_t bytes = size_t(1) << 30;
+  if (dev_.memory_bytes > 0) bytes = std::min(bytes, static_cast<size_t>(dev_.memory_bytes / 8));
+  DeviceBuffer src(bytes), dst(bytes);
+  GKR_CHECK(cudaMemsetAsync(src.get(), 0x5A, bytes, stream_));
+  cudaEvent_t start = nullptr, stop = nullptr;
+  GKR_CHECK(cudaEventCreate(&start));
+  GKR_CHECK(cudaEventCreate(&stop));
+  std::vector<double> samples;
+  for (int i = 0; i < 13; ++i) {
+    GKR_CHECK(cudaEventRecord(start, stream_));
+    GKR_CHECK(cudaMemcpyAsync(dst.get(), src.get(), bytes, cudaMemcpyDeviceToDevice, stream_));
+    GKR_CHECK(cudaEventRecord(stop, stream_));
+    wait_stream(stream_, cfg_.timeout_s, "device copy bandwidth");
+    float ms = 0;
+    GKR_CHECK(cudaEventElapsedTime(&ms, start, stop));
+    if (i >= 3) samples.push_back(double(ms) * 1e3);  // the first three warm up
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  const TimingResult t = summarize(samples);
+  copy_gbps_ = 2.0 * double(bytes) / (t.median_us * 1e3);  // read + written
+  return copy_gbps_;
+}
+
 void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   GkGemmArgs args{};
   args.m = s.m; args.n = s.n; args.k = s.k;
@@ -176,6 +208,26 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.a_type = info_.a; args.b_type = info_.b; args.d_type = info_.out;
   const bool dual = info_.op == GK_OP_DUAL_GEMM_SILU_MUL;
   if (dual) args.ldb2 = s.k;
+  // GEMV: n = 1, L batches packed one after the other (A m×k, B 1×k and D m×1 per batch).
+  const bool gemv = info_.op == GK_OP_GEMV;
+  const int l = s.l;
+  if (!gemv && l != 1) {
+    r.status = "refused";
+    r.message = "runner: batches (MxNxKxL with L = " + std::to_string(l) + ") are run for GEMV kernels only";
+    return;
+  }
+  if (gemv) {
+    args.batch = l;
+    args.batch_stride_a = int64_t(s.m) * s.k;
+    args.batch_stride_b = int64_t(s.n) * s.k;
+    args.batch_stride_d = int64_t(s.m) * s.n;
+  }
+  if (l <= 0) {
+    const char* msg = gk_check(&args);
+    r.status = "refused";
+    r.message = msg ? std::string(msg) : std::string("runner: L must be positive");
+    return;
+  }
 
   if (s.m <= 0 || s.n <= 0 || s.k <= 0) {
     // Nothing can be allocated; the kernel's own verdict (with null pointers) comes first.
@@ -202,9 +254,9 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     r.message = early_refusal ? std::string(early_refusal) : runner_refusal;
     return;
   }
-  const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k);
-  const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k);
-  const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n);
+  const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k * l);
+  const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k * l);
+  const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n * l);
   DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws;
   try {
     a.alloc(a_bytes);
@@ -243,8 +295,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   }
 
   // Inputs, the reference, and D (with its guards) poisoned to 0xFF: NaN in bf16/fp16/fp32.
-  fill_random(a.get(), info_.a, size_t(s.m) * s.k, cfg_.seed, kTensorA, stream_);
-  fill_random(b.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB, stream_);
+  fill_random(a.get(), info_.a, size_t(s.m) * s.k * l, cfg_.seed, kTensorA, stream_);
+  fill_random(b.get(), info_.b, size_t(s.n) * s.k * l, cfg_.seed, kTensorB, stream_);
   if (dual) fill_random(b2.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB2, stream_);
   RefScales scales;
   if (vec > 0) {
@@ -256,8 +308,14 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     scales.vector = vec;
   }
   GKR_CHECK(cudaMemsetAsync(d_alloc.get(), 0xFF, d_alloc.bytes(), stream_));
-  DeviceBuffer d_ref(size_t(s.m) * s.n * sizeof(double));
-  reference_gemm(a.get(), info_.a, s.k, b.get(), info_.b, s.k, d_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
+  DeviceBuffer d_ref(size_t(s.m) * s.n * l * sizeof(double));
+  // One fp64 GEMM per batch (a GEMV's batch is an n = 1 GEMM), into consecutive m×n blocks.
+  for (int i = 0; i < l; ++i) {
+    const unsigned char* a_i = static_cast<const unsigned char*>(a.get()) + tensor_bytes(info_.a, size_t(i) * s.m * s.k);
+    const unsigned char* b_i = static_cast<const unsigned char*>(b.get()) + tensor_bytes(info_.b, size_t(i) * s.n * s.k);
+    reference_gemm(a_i, info_.a, s.k, b_i, info_.b, s.k, d_ref.as<double>() + size_t(i) * s.m * s.n, s.m, s.n, s.k,
+                   stream_, scales);
+  }
   if (dual) {
     // ref = silu(A·Bᵀ) ⊙ (A·B2ᵀ): the second fp64 product into its own buffer, then combined in place.
     DeviceBuffer up_ref(size_t(s.m) * s.n * sizeof(double));
@@ -301,9 +359,13 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
   r.tflops = flops(s, info_.op) / (t.median_us * 1e6);
+  if (gemv) {
+    r.gbps = double(a_bytes + b_bytes + d_bytes) / (t.median_us * 1e3);
+    r.copy_gbps = copy_gbps();
+  }
 
-  // Verify the output of the last timed run.
-  const ErrorStats st = compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m, s.n, stream_);
+  // Verify the output of the last timed run (L batches of m×n are (L·m)×n rows).
+  const ErrorStats st = compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m * l, s.n, stream_);
   r.rel_err = st.rel_err;
   r.max_err = st.max_err;
   r.unwritten = st.nonfinite;
@@ -327,6 +389,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The baseline's second block ends with its own output in D: check that one too.
   time_baseline_block(base, second_half, 2, tc, r);
   finish_baseline(base, s, d, d_ref.as<double>(), r);
+  if (gemv && r.baseline) r.base_gbps = double(a_bytes + b_bytes + d_bytes) / (r.baseline->us * 1e3);
 }
 
 ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b,
@@ -345,6 +408,12 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const v
     bp.a = a; bp.b = b; bp.d = d;
     bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
     bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+    if (info_.op == GK_OP_GEMV) {
+      bp.batch = s.l;
+      bp.stride_a = int64_t(s.m) * s.k;
+      bp.stride_b = int64_t(s.n) * s.k;
+      bp.stride_d = int64_t(s.m) * s.n;
+    }
     if (info_.op == GK_OP_DUAL_GEMM_SILU_MUL) {
       bp.dual_silu_mul = true;
       bp.b2 = b2;
@@ -386,7 +455,7 @@ void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, c
     return;
   }
   try {
-    const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m, s.n, stream_);
+    const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m * s.l, s.n, stream_);
     const TimingResult t = summarize(run.samples_us);
     BaselineResult br;
     br.name = run.impl->name();

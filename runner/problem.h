@@ -47,6 +47,9 @@ class ProblemRunner {
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
   void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
   void note_failure(const std::exception& e);
+  // The device's copy bandwidth in GB/s (bytes read + written by a large device-to-device
+  // cudaMemcpyAsync, median of several), measured the first time a GEMV problem asks for it.
+  double copy_gbps();
 
   const RunConfig& cfg_;
   const DeviceInfo& dev_;
@@ -56,6 +59,7 @@ class ProblemRunner {
   std::string device_mismatch_;
   std::string broken_;
   bool hung_ = false;
+  double copy_gbps_ = 0;
 };
 
 }  // namespace gkr

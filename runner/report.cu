@@ -52,7 +52,7 @@ std::string report_json(const RunReport& rep) {
       .field("tile_m", in.tile_m).field("tile_n", in.tile_n).field("tile_k", in.tile_k)
       .field("cluster_m", in.cluster_m).field("cluster_n", in.cluster_n)
       .field("stages", in.stages).field("threads", in.threads)
-      .field("smem_bytes", in.smem_bytes).field("split_k", in.split_k);
+      .field("smem_bytes", in.smem_bytes).field("split_k", in.split_k).field("op", in.op);
   // Block-scaled kernels: the scale dtype and K elements per scale; a plain GEMM: null and 0.
   if (in.scale_vector > 0) j.field("scale", dtype_name(in.scale));
   else j.field_null("scale");
@@ -60,7 +60,7 @@ std::string report_json(const RunReport& rep) {
   j.key("results").begin_array();
   for (const ProblemResult& r : rep.results) {
     j.begin_object();
-    j.field("m", r.shape.m).field("n", r.shape.n).field("k", r.shape.k).field("status", r.status);
+    j.field("m", r.shape.m).field("n", r.shape.n).field("k", r.shape.k).field("l", r.shape.l).field("status", r.status);
     opt_field(j, "message", r.message);
     opt_field(j, "us", r.us);
     opt_field(j, "tflops", r.tflops);
@@ -82,6 +82,12 @@ std::string report_json(const RunReport& rep) {
     }
     opt_field(j, "baseline_message", r.baseline_message);
     opt_field(j, "ratio", r.ratio);
+    // GEMV kernels: GB/s of bytes moved, the runner's device copy bandwidth, and the ratio.
+    opt_field(j, "gbps", r.gbps);
+    opt_field(j, "copy_gbps", r.copy_gbps);
+    opt_field(j, "base_gbps", r.base_gbps);
+    if (r.gbps && r.copy_gbps && *r.copy_gbps > 0) j.field("copy_fraction", *r.gbps / *r.copy_gbps);
+    else j.field_null("copy_fraction");
     j.end_object();
   }
   j.end_array();
@@ -113,6 +119,13 @@ std::string report_table(const RunReport& rep) {
                   num(r.rel_err, "%.2e").c_str(), num(r.max_err, "%.2e").c_str(), unwr.c_str(),
                   num(bus, "%.1f").c_str(), num(btf, "%.1f").c_str(), num(r.ratio, "%.2f").c_str());
     out += line;
+    if (r.gbps) {
+      std::snprintf(line, sizeof line, "        %s GB/s of A + B + D (%s%% of the %s GB/s device copy bandwidth); baseline %s GB/s\n",
+                    num(r.gbps, "%.0f").c_str(),
+                    num(r.copy_gbps && *r.copy_gbps > 0 ? std::optional<double>(100.0 * *r.gbps / *r.copy_gbps) : std::nullopt, "%.1f").c_str(),
+                    num(r.copy_gbps, "%.0f").c_str(), num(r.base_gbps, "%.0f").c_str());
+      out += line;
+    }
     if (r.message) out += "        " + *r.message + "\n";
     if (r.baseline_message) out += "        " + *r.baseline_message + "\n";
   }

@@ -11,6 +11,7 @@ namespace gkr {
 
 struct Shape {
   int m = 0, n = 0, k = 0;
+  int l = 1;  // batches (GEMV kernels); 1 for the GEMM family
 };
 
 struct RunConfig {
@@ -55,6 +56,9 @@ struct ProblemResult {
   std::optional<BaselineResult> baseline;
   std::optional<std::string> baseline_message;  // why there is no baseline (null when it ran or was disabled)
   std::optional<double> ratio;                  // baseline us / our us: > 1 means faster than the baseline
+  // GEMV kernels (memory-bound): bytes moved (A + B + D) per second, and the device's copy bandwidth
+  // measured once per run by the runner (a device-to-device cudaMemcpyAsync, bytes read + written).
+  std::optional<double> gbps, copy_gbps, base_gbps;
 };
 
 }  // namespace gkr

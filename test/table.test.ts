@@ -164,3 +164,37 @@ describe("renderStaticTable", () => {
     expect(strip(renderStaticTable([base], { color: false })).split("\n")[0]).toMatch(/TMEM cols\s+tensor SASS\s+build$/);
   });
 });
+
+describe("GEMV rows", () => {
+  const gemvRow = row({
+    kernel: "gemv_bf16",
+    m: 4096,
+    n: 1,
+    k: 7168,
+    l: 8,
+    us: 160,
+    tflops: 2.9,
+    gbps: 2936.4,
+    copy_gbps: 3200,
+    baseline: { name: "cublasGemmStridedBatchedEx bf16", us: 200, tflops: 2.3, rel_err: 0 },
+    ratio: 1.25,
+  });
+
+  it("reads l, gbps and copy_gbps from the runner JSON", () => {
+    const r = normalizeResult({ m: 4096, n: 1, k: 7168, l: 8, status: "pass", us: 160, gbps: 2936.4, copy_gbps: 3200 });
+    expect(r).toMatchObject({ l: 8, gbps: 2936.4, copy_gbps: 3200 });
+    expect(r.tflops).toBeCloseTo((2 * 4096 * 7168 * 8) / (160 * 1e6), 6);
+    expect(normalizeResult({ m: 1, n: 1, k: 8, status: "pass" })).not.toHaveProperty("gbps");
+  });
+
+  it("adds GB/s and % of copy bandwidth columns only when a GEMV row is present", () => {
+    const plain = strip(renderResultsTable(ROWS, { color: false }));
+    expect(plain).not.toContain("GB/s");
+    const text = strip(renderResultsTable([gemvRow, ROWS[0]!], { color: false }));
+    const [header, , first, second] = text.split("\n");
+    expect(header).toMatch(/TFLOP\/s\s+GB\/s\s+% copy BW\s+cuBLAS µs/);
+    expect(first).toContain("4096x1x7168x8");
+    expect(first).toMatch(/2,936\s+91\.8%/);
+    expect(second).toMatch(/—\s+—/);
+  });
+});

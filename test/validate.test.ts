@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { sm100Budget, sm90Budget } from "../src/dsl/budget.js";
 import { SM100, SM90, type DType } from "../src/dsl/facts.js";
 import { RULES, RULE_CODES, type RuleCode } from "../src/dsl/rules.js";
-import type { KernelSpec, Problem, Target } from "../src/dsl/types.js";
+import type { GemvSpec, KernelSpec, Problem, Target } from "../src/dsl/types.js";
 import { formatViolation, validate, type RuleViolation, type SourceLocation } from "../src/dsl/validate.js";
 import { MXFP8, NVFP4, sm100Spec } from "./support/sm100Specs.js";
 
@@ -55,7 +55,22 @@ const untyped = (s: KernelSpec, patch: (s: Record<string, any>) => void): Kernel
   return copy as unknown as KernelSpec;
 };
 
-function violations(s: KernelSpec): readonly RuleViolation[] {
+/** A bf16 GEMV: 8 warps × 2 rows, unroll 4, split-K up to 4, the suite's shapes. */
+function gemvSpec(o: Partial<Omit<GemvSpec, "tiler" | "op">> & { tiler?: Partial<GemvSpec["tiler"]>; op?: Partial<GemvSpec["op"]> } = {}): GemvSpec {
+  return {
+    name: o.name ?? "test_gemv",
+    target: o.target ?? "sm_90a",
+    op: { kind: "gemv", a: "bf16", b: "bf16", out: "bf16", accumulator: "fp32", ...o.op },
+    tiler: { warps: 8, rowsPerWarp: 2, unroll: 4, splitK: 4, ...o.tiler },
+    epilogue: o.epilogue ?? { kind: "store" },
+    problems: o.problems ?? [
+      { m: 7168, k: 16384, l: 1 },
+      { m: 4096, k: 7168, l: 8 },
+    ],
+  };
+}
+
+function violations(s: KernelSpec | GemvSpec): readonly RuleViolation[] {
   const r = validate(s);
   return r.ok ? [] : r.violations;
 }
@@ -101,7 +116,12 @@ describe("the kernels of kernels/", () => {
 
 describe("each rule, violated alone", () => {
   // One spec per rule that breaks that rule and no other, with a fragment of the legal-values text.
-  const cases: Record<RuleCode, { spec: KernelSpec; path: string; value: string; legal: RegExp }> = {
+  const cases: Record<RuleCode, { spec: KernelSpec | GemvSpec; path: string; value: string; legal: RegExp }> = {
+    "GEMV-TARGET": { spec: gemvSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /"sm_90a"/ },
+    "GEMV-DTYPE": { spec: gemvSpec({ op: { a: "e4m3", b: "e4m3" } }), path: "op.a", value: '"e4m3"', legal: /"bf16" or "fp16"/ },
+    "GEMV-EPILOGUE": { spec: gemvSpec({ epilogue: { kind: "siluMul" } }), path: "epilogue", value: '"siluMul"', legal: /store\(\)/ },
+    "GEMV-TILER": { spec: gemvSpec({ tiler: { rowsPerWarp: 4, unroll: 8 } }), path: "tiler.unroll", value: "8", legal: /unroll <= 4 for rowsPerWarp 4/ },
+    "GEMV-ALIGN-K": { spec: gemvSpec({ problems: [{ m: 64, k: 1001, l: 1 }] }), path: "problems[0].k", value: "1,001", legal: /multiple of 8 \(nearest: 1000 or 1008\)/ },
     "SPEC-FORM": { spec: untyped(spec(), (s) => (s.op.accumulator = "fp16")), path: "op.accumulator", value: '"fp16"', legal: /"fp32"/ },
     TARGET: { spec: untyped(spec(), (s) => (s.target = "sm_80")), path: "target", value: '"sm_80"', legal: /"sm_90a" or "sm_100a"/ },
     "KERNEL-NAME": { spec: spec({ name: "1st-kernel" }), path: "name", value: '"1st-kernel"', legal: /\[A-Za-z_\]\[A-Za-z0-9_\]\*.*"k_1st_kernel"/ },
@@ -367,6 +387,25 @@ describe("rule details", () => {
     expect(formatViolation(swizzle!)).toBe(
       "error SCHED-SWIZZLE (generator) at scheduler.swizzle: scheduler swizzle 3 is not a supported band width; legal: swizzle: 1, 2, 4, 8 or 16",
     );
+  });
+});
+
+describe("GEMV rules", () => {
+  it("accepts the suite's GEMV shapes with a GEMV budget", () => {
+    const r = validate(gemvSpec());
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.kernel.budget).toEqual({ target: "gemv", threads: 256, loadsInFlight: 8 });
+  });
+
+  it("refuses each out-of-range tiler field at its path", () => {
+    const paths = violations(gemvSpec({ tiler: { warps: 3, rowsPerWarp: 0, unroll: 9, splitK: 17 } })).map((v) => `${v.code} ${v.path}`);
+    expect(paths).toEqual(["GEMV-TILER tiler.warps", "GEMV-TILER tiler.rowsPerWarp", "GEMV-TILER tiler.unroll", "GEMV-TILER tiler.splitK"]);
+  });
+
+  it("checks b against a, the output dtype and l", () => {
+    expect(violations(gemvSpec({ op: { b: "fp16" } })).map((v) => [v.code, v.path])).toEqual([["GEMV-DTYPE", "op.b"]]);
+    expect(violations(gemvSpec({ op: { out: "e4m3" } })).map((v) => [v.code, v.path])).toEqual([["GEMM-DTYPE-OUT", "op.out"]]);
+    expect(violations(gemvSpec({ problems: [{ m: 64, k: 64, l: 0 }] })).map((v) => [v.code, v.path])).toEqual([["PROBLEM-POSITIVE", "problems[0].l"]]);
   });
 });
 

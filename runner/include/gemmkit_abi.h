@@ -1,7 +1,8 @@
 // The C ABI between a generated kernel (generated/<name>.cu) and the runner (runner/*.cu).
 // A generated file implements the four gk_* functions; the runner links against exactly one.
-// Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM)
-// came last, so a kernel or caller that does not set them gets 0 / null (a plain GEMM).
+// Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM),
+// then GkGemmArgs::batch and the batch strides (GEMV) came last, so a kernel or caller that does not
+// set them gets 0 / null (a plain GEMM, one batch).
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>
@@ -19,6 +20,7 @@ enum GkOp : int {
   GK_OP_GEMM = 0,                // D = A * B^T
   GK_OP_DUAL_GEMM_SILU_MUL = 1,  // D = silu(A * B^T) * (A * B2^T), elementwise; silu(x) = x / (1 + e^-x),
                                  // both products and the gate in fp32, converted once to D's dtype
+  GK_OP_GEMV = 2,                // D[m, 0] = sum_k A[m, k] * B[0, k] per batch: n = 1, B is the K-vector
 };
 
 struct GkKernelInfo {
@@ -35,7 +37,8 @@ struct GkKernelInfo {
   // scale_vector 0 for plain GEMMs (then `scale` is unused).
   GkDType scale;
   int scale_vector;
-  int op;  // a GkOp: 0 a GEMM, 1 a dual GEMM with the silu-mul gate (then GkGemmArgs::b2 is required)
+  int op;  // a GkOp: 0 a GEMM, 1 a dual GEMM with the silu-mul gate (then GkGemmArgs::b2 is required),
+           // 2 a GEMV (then n must be 1; tile_m is rows per block, tile_k K per warp step, smem_bytes 0)
 };
 
 // D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
@@ -59,6 +62,14 @@ struct GkGemmArgs {
   // Dual GEMM kernels only (else null / 0; gk_check refuses a null or misaligned b2 for them): the
   // second weight B2, n x k, K-major, of B's dtype, ldb2 elements between consecutive rows (>= k).
   const void* b2; int64_t ldb2;
+  // Batches (GEMV kernels, GkKernelInfo::op == GK_OP_GEMV; 0 is read as 1 for callers that predate
+  // it): batch i reads A + i * batch_stride_a and B + i * batch_stride_b and writes D + i *
+  // batch_stride_d, strides in elements. A GEMV has n = 1: A is m x k (lda), B the 1 x k vector
+  // (ldb >= k), D m x 1 (ldd >= 1). Its gk_check refuses batch strides that make batches overlap, and
+  // (16-byte loads of A and B) k, lda, batch_stride_a or batch_stride_b not a multiple of 8 elements
+  // (GEMV-ALIGN-K / GEMV-ALIGN-LDA / GEMV-ALIGN-BATCH) and A or B not 16-byte aligned (GEMV-ALIGN-PTR).
+  int batch;
+  int64_t batch_stride_a, batch_stride_b, batch_stride_d;
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();

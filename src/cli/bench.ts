@@ -39,7 +39,7 @@ import { errorRow, isFailure, parseRunnerReport, renderResultsTable, renderStati
 
 const USAGE = `usage: npm run bench -- [FILTER...] [options]
   FILTER, --kernel SUBSTR   only kernels whose name contains SUBSTR (repeatable; any may match)
-  --shape MxNxK             run these problems instead of each kernel's own (repeatable)
+  --shape MxNxK[xL]         run these problems instead of each kernel's own (repeatable; L batches for GEMV)
   --reps N                  timed repetitions per problem (default 50)
   --jobs N                  parallel nvcc jobs (default: number of CPUs)
   --out PATH                results JSON (default build/results/bench-<timestamp>.json; latest.json is also written)
@@ -376,7 +376,7 @@ async function main(argv: string[]): Promise<number> {
       problem = `no result JSON (${exitText})`;
     }
     if (r.exitCode !== 0 && r.exitCode !== 1) problem ??= `runner ${exitText}`;
-    const missing = problems.filter((pr) => !got.some((g) => g.m === pr.m && g.n === pr.n && g.k === pr.k));
+    const missing = problems.filter((pr) => !got.some((g) => g.m === pr.m && g.n === pr.n && g.k === pr.k && (g.l ?? 1) === (pr.l ?? 1)));
     for (const pr of missing) got.push(errorRow(b.kernel.name, b.kernel.target, pr, problem ?? `no result for this problem (${exitText})`));
     rows.push(...got);
     const bad = got.filter(isFailure).length;

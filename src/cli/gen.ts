@@ -9,10 +9,10 @@ import { pathToFileURL } from "node:url";
 import chalk from "chalk";
 import { Project, ts } from "ts-morph";
 import { emit } from "../codegen/emit.js";
-import { plan, GENERATOR_VERSION } from "../codegen/plan.js";
+import { plan, planGemvKernel, GENERATOR_VERSION } from "../codegen/plan.js";
 import { locateKernelProperties } from "../dsl/locate.js";
-import type { KernelSpec } from "../dsl/types.js";
-import { formatViolation, validate } from "../dsl/validate.js";
+import type { AnyKernelSpec } from "../dsl/types.js";
+import { formatViolation, isGemvSpec, validate } from "../dsl/validate.js";
 import type { Manifest, ManifestKernel } from "./manifest.js";
 
 const root = process.cwd();
@@ -71,13 +71,13 @@ function typeCheck(project: Project, files: readonly string[]): string[] {
   return errors;
 }
 
-function isKernelSpec(v: unknown): v is KernelSpec {
+function isKernelSpec(v: unknown): v is AnyKernelSpec {
   if (typeof v !== "object" || v === null) return false;
   const o = v as Record<string, unknown>;
   return typeof o["name"] === "string" && typeof o["target"] === "string" && typeof o["op"] === "object" && typeof o["tiler"] === "object";
 }
 
-async function loadKernels(file: string): Promise<KernelSpec[]> {
+async function loadKernels(file: string): Promise<AnyKernelSpec[]> {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const specs = Object.values(mod).filter(isKernelSpec);
   if (specs.length === 0) throw new Error(`${relative(root, file)}: exports no kernel (export default defineKernel({...}))`);
@@ -135,7 +135,32 @@ async function main(): Promise<number> {
         continue;
       }
       seen.set(spec.name, source);
-      const kernelPlan = plan({ spec, budget: result.kernel.budget, source });
+      const budget = result.kernel.budget;
+      if (isGemvSpec(spec)) {
+        if (budget.target !== "gemv") throw new Error(`${spec.name}: a GEMV spec with a ${budget.target} budget`);
+        // A GEMV: its own plan and template; problems become n = 1 GEMM-shaped rows with l batches.
+        const gemvPlan = planGemvKernel({ spec, budget, source });
+        const outFile = `${opts.outDir}/${spec.name}.cu`;
+        outputs.set(join(outDir, `${spec.name}.cu`), emit(gemvPlan));
+        entries.push({
+          name: spec.name,
+          op: "gemv",
+          target: spec.target,
+          file: outFile,
+          source,
+          problems: gemvPlan.problems.map((p) => ({ m: p.m, n: 1, k: p.k, ...(p.l !== 1 ? { l: p.l } : {}) })),
+          summary: {
+            tile: [gemvPlan.rowsPerBlock, 1, gemvPlan.kPerStep],
+            cluster: [1, 1],
+            stages: gemvPlan.unroll,
+            threads: gemvPlan.threads,
+            smemBytes: 0,
+          },
+        });
+        continue;
+      }
+      if (budget.target === "gemv") throw new Error(`${spec.name}: a GEMM-family spec with a GEMV budget`);
+      const kernelPlan = plan({ spec, budget, source });
       const outFile = `${opts.outDir}/${spec.name}.cu`;
       outputs.set(join(outDir, `${spec.name}.cu`), emit(kernelPlan));
       entries.push({

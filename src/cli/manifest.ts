@@ -11,6 +11,8 @@ export interface Problem {
   m: number;
   n: number;
   k: number;
+  /** Batches (GEMV kernels); absent means 1. */
+  l?: number;
 }
 
 export interface KernelSummary {
@@ -25,6 +27,8 @@ export interface KernelSummary {
 
 export interface ManifestKernel {
   name: string;
+  /** "gemv" for GEMV kernels (problems have n = 1 and l batches); absent for the GEMM family. */
+  op?: "gemv";
   target: ManifestTarget;
   /** Repository-relative path of the generated TU, "generated/<name>.cu". */
   file: string;
@@ -47,15 +51,16 @@ export const MANIFEST_PATH = "generated/manifest.json";
 
 /** "MxNxK" (also "M,N,K") → Problem; throws on anything else. */
 export function parseShape(text: string): Problem {
-  const m = /^\s*(\d+)\s*[xX,]\s*(\d+)\s*[xX,]\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new ManifestError(`bad shape '${text}': expected MxNxK, e.g. 4096x4096x4096`);
+  const m = /^\s*(\d+)\s*[xX,]\s*(\d+)\s*[xX,]\s*(\d+)\s*(?:[xX,]\s*(\d+)\s*)?$/.exec(text);
+  if (!m) throw new ManifestError(`bad shape '${text}': expected MxNxK or MxNxKxL, e.g. 4096x4096x4096`);
   const [m_, n_, k_] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (m_ <= 0 || n_ <= 0 || k_ <= 0) throw new ManifestError(`bad shape '${text}': every dimension must be positive`);
-  return { m: m_, n: n_, k: k_ };
+  const l = m[4] !== undefined ? Number(m[4]) : undefined;
+  if (m_ <= 0 || n_ <= 0 || k_ <= 0 || (l !== undefined && l <= 0)) throw new ManifestError(`bad shape '${text}': every dimension must be positive`);
+  return { m: m_, n: n_, k: k_, ...(l !== undefined && l !== 1 ? { l } : {}) };
 }
 
 export function formatShape(p: Problem): string {
-  return `${p.m}x${p.n}x${p.k}`;
+  return p.l !== undefined && p.l !== 1 ? `${p.m}x${p.n}x${p.k}x${p.l}` : `${p.m}x${p.n}x${p.k}`;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -78,7 +83,8 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
   const kernels = data.kernels.map((k: unknown, i: number): ManifestKernel => {
     const at = `${where}: kernels[${i}]`;
     if (!isObj(k)) throw new ManifestError(`${at}: expected an object`);
-    const { name, target, file, source, problems, summary } = k;
+    const { name, target, file, source, problems, summary, op } = k;
+    if (op !== undefined && op !== "gemv") throw new ManifestError(`${at}: "op" must be "gemv" or absent, got ${JSON.stringify(op)}`);
     if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new ManifestError(`${at}: "name" must be a non-empty string of [A-Za-z0-9_.-], got ${JSON.stringify(name)}`);
     }
@@ -92,10 +98,10 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
     if (typeof source !== "string") throw new ManifestError(`${atN}: "source" must be a string`);
     if (!Array.isArray(problems)) throw new ManifestError(`${atN}: "problems" must be an array`);
     const probs = problems.map((p: unknown, j: number): Problem => {
-      if (!isObj(p) || !isPosInt(p.m) || !isPosInt(p.n) || !isPosInt(p.k)) {
-        throw new ManifestError(`${atN}: problems[${j}] must be {m, n, k} of positive integers, got ${JSON.stringify(p)}`);
+      if (!isObj(p) || !isPosInt(p.m) || !isPosInt(p.n) || !isPosInt(p.k) || (p.l !== undefined && !isPosInt(p.l))) {
+        throw new ManifestError(`${atN}: problems[${j}] must be {m, n, k[, l]} of positive integers, got ${JSON.stringify(p)}`);
       }
-      return { m: p.m, n: p.n, k: p.k };
+      return { m: p.m, n: p.n, k: p.k, ...(p.l !== undefined ? { l: p.l } : {}) };
     });
     if (!isObj(summary)) throw new ManifestError(`${atN}: "summary" must be an object`);
     const tile = intTuple(summary.tile, 3, `${atN}: summary.tile`);
@@ -107,6 +113,7 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
     if (summary.tmemColumns !== undefined && !isPosInt(summary.tmemColumns)) throw new ManifestError(`${atN}: summary.tmemColumns must be a positive integer`);
     return {
       name,
+      ...(op === "gemv" ? { op: "gemv" as const } : {}),
       target: target as ManifestTarget,
       file,
       source,

@@ -32,6 +32,11 @@ export interface RunnerResult {
   baseline: BaselineResult | null;
   /** baseline.us / us: above 1 means faster than the baseline. */
   ratio: number | null;
+  /** Batches (GEMV); absent when 1. */
+  l?: number;
+  /** GEMV (memory-bound): GB/s of A + B + D moved, and the device copy bandwidth the runner measured. */
+  gbps?: number;
+  copy_gbps?: number;
 }
 
 export interface RunnerReport {
@@ -62,7 +67,10 @@ export function normalizeResult(v: unknown): RunnerResult {
   if (m === null || n === null || k === null) throw new Error(`result entry lacks m/n/k: ${JSON.stringify(v)}`);
   const status = (typeof v.status === "string" ? v.status.toLowerCase() : "") as ResultStatus;
   const us = num(v.us);
-  const flops = 2 * m * n * k;
+  const l = num(v.l) ?? 1;
+  const flops = 2 * m * n * k * l;
+  const gbps = num(v.gbps);
+  const copyGbps = num(v.copy_gbps);
   const tflops = num(v.tflops) ?? (us !== null && us > 0 ? flops / (us * 1e6) : null);
   let baseline: BaselineResult | null = null;
   if (isObj(v.baseline)) {
@@ -89,6 +97,9 @@ export function normalizeResult(v: unknown): RunnerResult {
     unwritten: num(v.unwritten),
     baseline,
     ratio,
+    ...(l !== 1 ? { l } : {}),
+    ...(gbps !== null ? { gbps } : {}),
+    ...(copyGbps !== null ? { copy_gbps: copyGbps } : {}),
   };
 }
 
@@ -109,8 +120,9 @@ export function parseRunnerReport(text: string): RunnerReport {
 }
 
 /** A row standing for a problem that produced no runner result (the binary crashed, timed out, ...). */
-export function errorRow(kernel: string, target: string, p: { m: number; n: number; k: number }, message: string): BenchRow {
+export function errorRow(kernel: string, target: string, p: { m: number; n: number; k: number; l?: number }, message: string): BenchRow {
   return {
+    ...(p.l !== undefined && p.l !== 1 ? { l: p.l } : {}),
     kernel,
     target,
     m: p.m,
@@ -199,16 +211,38 @@ export function statusText(row: { status: ResultStatus; message: string | null }
 }
 
 export const RESULT_HEADERS = ["kernel", "shape", "median µs", "TFLOP/s", "cuBLAS µs", "ratio", "rel err", "status"] as const;
+/** Added after "TFLOP/s" when some row is a GEMV (has GB/s): bandwidth and its share of the device copy bandwidth. */
+export const BANDWIDTH_HEADERS = ["GB/s", "% copy BW"] as const;
 
-/** The results table: one line per (kernel, problem). Only status and ratio are coloured. */
+/** "2,950" GB/s, or a dash. */
+export function formatGbps(g: number | null | undefined): string {
+  return g === null || g === undefined ? DASH : Math.round(g).toLocaleString("en-US");
+}
+
+/** GB/s as a percentage of the copy bandwidth: "88.4%", or a dash. */
+export function formatCopyShare(gbps: number | null | undefined, copy: number | null | undefined): string {
+  return gbps == null || copy == null || copy <= 0 ? DASH : `${((100 * gbps) / copy).toFixed(1)}%`;
+}
+
+/** "MxNxK", or "MxNxKxL" for a batched (GEMV) problem. */
+export function formatRowShape(r: { m: number; n: number; k: number; l?: number }): string {
+  return r.l !== undefined && r.l !== 1 ? `${r.m}x${r.n}x${r.k}x${r.l}` : `${r.m}x${r.n}x${r.k}`;
+}
+
+/**
+ * The results table: one line per (kernel, problem). Only status and ratio are coloured. When a row
+ * is a GEMV (it reports GB/s), two columns follow TFLOP/s: GB/s and its share of the device copy
+ * bandwidth (85% or more green, 70% or more yellow, else red); other rows show dashes there.
+ */
 export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOptions = {}): string {
+  if (rows.some((r) => r.gbps !== undefined)) return renderWithBandwidth(rows, opts);
   const c = painter(opts);
   const statusPaint = (s: ResultStatus) =>
     s === "pass" ? c.green : s === "refused" ? c.yellow : s === "fail" ? c.red : c.red.bold;
   const ratioPaint = (r: number | null) => (r === null ? undefined : r >= 1.0 ? c.green : r >= 0.9 ? c.yellow : c.red);
   const cells = rows.map((r): Cell[] => [
     { text: r.kernel },
-    { text: `${r.m}x${r.n}x${r.k}` },
+    { text: formatRowShape(r) },
     { text: formatUs(r.us) },
     { text: formatTflops(r.tflops) },
     { text: formatUs(r.baseline?.us ?? null) },
@@ -217,6 +251,36 @@ export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOption
     { text: statusText(r), paint: statusPaint(r.status) },
   ]);
   return layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells);
+}
+
+function renderWithBandwidth(rows: readonly BenchRow[], opts: RenderOptions): string {
+  const c = painter(opts);
+  const statusPaint = (s: ResultStatus) =>
+    s === "pass" ? c.green : s === "refused" ? c.yellow : s === "fail" ? c.red : c.red.bold;
+  const ratioPaint = (r: number | null) => (r === null ? undefined : r >= 1.0 ? c.green : r >= 0.9 ? c.yellow : c.red);
+  const sharePaint = (g: number | undefined, copy: number | undefined) => {
+    if (g === undefined || copy === undefined || copy <= 0) return undefined;
+    const f = g / copy;
+    return f >= 0.85 ? c.green : f >= 0.7 ? c.yellow : c.red;
+  };
+  const cells = rows.map((r): Cell[] => [
+    { text: r.kernel },
+    { text: formatRowShape(r) },
+    { text: formatUs(r.us) },
+    { text: formatTflops(r.tflops) },
+    { text: formatGbps(r.gbps) },
+    { text: formatCopyShare(r.gbps, r.copy_gbps), paint: sharePaint(r.gbps, r.copy_gbps) },
+    { text: formatUs(r.baseline?.us ?? null) },
+    { text: formatRatio(r.ratio), paint: ratioPaint(r.ratio) },
+    { text: formatErr(r.rel_err) },
+    { text: statusText(r), paint: statusPaint(r.status) },
+  ]);
+  const [kernel, shape, us, tflops, ...rest] = RESULT_HEADERS;
+  return layout(
+    [kernel, shape, us, tflops, ...BANDWIDTH_HEADERS, ...rest],
+    ["left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
+    cells,
+  );
 }
 
 /** Static facts of one kernel: the manifest's summary and ptxas's report of its entry functions. */

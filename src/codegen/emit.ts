@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import Handlebars from "handlebars";
-import type { KernelPlan } from "./plan.js";
+import type { AnyKernelPlan } from "./plan.js";
 
 export const TEMPLATES_DIR = new URL("../../templates/", import.meta.url).pathname;
 
@@ -22,7 +22,7 @@ function makeEnvironment(templatesDir: string, targetFolder: string): typeof Han
   return hb;
 }
 
-export function emit(plan: KernelPlan, templatesDir: string = TEMPLATES_DIR): string {
+export function emit(plan: AnyKernelPlan, templatesDir: string = TEMPLATES_DIR): string {
   const hb = makeEnvironment(templatesDir, dirname(plan.template));
   const template = hb.compile(readFileSync(join(templatesDir, plan.template), "utf8"), {
     noEscape: true,

@@ -5,12 +5,15 @@
  */
 import type { Sm100Budget, Sm90Budget } from "../dsl/budget.js";
 import type { Sm90OperandDType } from "../dsl/facts.js";
-import type { KernelSpec, Target } from "../dsl/types.js";
+import type { GemvBudget } from "../dsl/validateGemv.js";
+import type { GemvSpec, KernelSpec, Target } from "../dsl/types.js";
+import { planGemv, type GemvKernelPlan } from "./gemv.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
 import { sm90MmaAtom, type Sm90MmaAtom } from "./sm90/atom.js";
 import { planSm100, type Sm100KernelPlan } from "./sm100/plan.js";
 
 export type { Sm100KernelPlan } from "./sm100/plan.js";
+export type { GemvKernelPlan } from "./gemv.js";
 
 export const GENERATOR_VERSION = "gemmkit 0.1.0";
 
@@ -22,8 +25,10 @@ export interface PlanInput {
   readonly source: string;
 }
 
-/** What the templates print: one plan type per target. */
+/** What the templates print: one plan type per target (GEMM-family), or a GEMV plan. */
 export type KernelPlan = Sm90KernelPlan | Sm100KernelPlan;
+/** Any plan the emitter prints. */
+export type AnyKernelPlan = KernelPlan | GemvKernelPlan;
 
 export interface Sm90KernelPlan {
   readonly generator: string;
@@ -142,4 +147,9 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     },
     problems: spec.problems,
   };
+}
+
+/** Plans a validated GEMV spec (validate() gave the budget). */
+export function planGemvKernel(input: { readonly spec: GemvSpec; readonly budget: GemvBudget; readonly source: string }): GemvKernelPlan {
+  return planGemv(input.spec, input.budget, input.source, GENERATOR_VERSION);
 }

@@ -43,8 +43,8 @@ import type {
   Sm100MmaKind,
   Sm90OperandDType,
 } from "./facts.js";
-import type { GEMM_OUT_DTYPES, MIN_STAGES } from "./rules.js";
-import type { BlockScale, KernelConfig, Target } from "./types.js";
+import type { GEMM_OUT_DTYPES, GEMV_DTYPES, MIN_STAGES } from "./rules.js";
+import type { BlockScale, GemvKernelConfig, KernelConfig, Target } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
 // Rule codes and the error marker
@@ -73,7 +73,10 @@ export type CheckRuleCode =
   | "SCHED-SWIZZLE"
   | "STAGES"
   | "EPILOGUE-SILU-MUL"
-  | "DUAL-GEMM-EPILOGUE";
+  | "DUAL-GEMM-EPILOGUE"
+  | "GEMV-TARGET"
+  | "GEMV-DTYPE"
+  | "GEMV-EPILOGUE";
 
 /**
  * What an illegal value is intersected with. No value has this property, so nothing is assignable
@@ -522,4 +525,37 @@ export type CheckGemmDTypes<A extends DType, B extends DType, Out extends DType,
 ] extends [BlockScale]
   ? CheckGemmScaled<A, B, S>
   : CheckGemmAB<A, B>) &
+  CheckGemmOut<Out>;
+
+// ---------------------------------------------------------------------------------------------
+// GEMV
+// ---------------------------------------------------------------------------------------------
+
+type GemvDType = (typeof GEMV_DTYPES)[number];
+
+type GemvTarget = Violation<"GEMV-TARGET", "a GEMV is generated for sm_90a only; legal: \"sm_90a\"">;
+type GemvDTypeA = Violation<"GEMV-DTYPE", `a GEMV reads A and b as 16-bit vectors; legal: ${Join<typeof GEMV_DTYPES>}`>;
+type GemvEpilogue = Violation<"GEMV-EPILOGUE", "a GEMV's epilogue is store(); legal: store()">;
+
+/**
+ * `unknown` when a GEMV config breaks no type-level rule: target sm_90a (GEMV-TARGET) and the
+ * store() epilogue (GEMV-EPILOGUE). The dtypes are checked by `gemv()` (CheckGemvDTypes).
+ */
+export type CheckGemv<T extends GemvKernelConfig> = Fragment<
+  Require<T["target"], "sm_90a", GemvTarget>,
+  { readonly target: Require<T["target"], "sm_90a", GemvTarget> }
+> &
+  (T["epilogue"] extends { readonly kind: "store" } ? unknown : { readonly epilogue: { readonly kind: GemvEpilogue } });
+
+type GemvDTypeB<A extends string> = Violation<"GEMV-DTYPE", `a GEMV reads b with A's dtype; legal: ${A}`>;
+
+/**
+ * `unknown` when (a, b, out) is a legal GEMV: a 16-bit A (GEMV-DTYPE), b of A's dtype or left out
+ * (GEMV-DTYPE) and a store-epilogue output (GEMM-DTYPE-OUT).
+ */
+export type CheckGemvDTypes<A extends DType, Out extends DType, B extends DType = A> = Fragment<
+  Require<A, GemvDType, GemvDTypeA>,
+  { readonly a: Require<A, GemvDType, GemvDTypeA> }
+> &
+  ([B] extends [A] ? ([A] extends [B] ? unknown : { readonly b: GemvDTypeB<A> }) : { readonly b: GemvDTypeB<A> }) &
   CheckGemmOut<Out>;

@@ -2,11 +2,14 @@
  * Public entry point of the DSL: `defineKernel` and the builders users compose a kernel from.
  */
 import type { DType } from "./facts.js";
-import type { CheckKernel, CheckGemmDTypes } from "./check.js";
+import type { CheckGemv, CheckGemvDTypes, CheckKernel, CheckGemmDTypes } from "./check.js";
 import type {
   BlockScale,
   DualGemmOp,
   GemmOp,
+  GemvKernelConfig,
+  GemvOp,
+  GemvSpec,
   KernelConfig,
   KernelSpec,
   PersistentScheduler,
@@ -93,4 +96,31 @@ export function store(): StoreEpilogue {
 /** The dual GEMM's epilogue: silu(acc1) · acc2 in fp32, converted once to the output dtype. */
 export function siluMul(): SiluMulEpilogue {
   return { kind: "siluMul" };
+}
+
+/**
+ * Declares a GEMV kernel: c[m, l] = Σ_k A[m, k, l] · b[k, l], fp32 accumulation. sm_90a only, with
+ * the store() epilogue (type errors otherwise: GEMV-TARGET, GEMV-EPILOGUE). Problems without `l`
+ * are one batch.
+ */
+export function defineGemv<const T extends GemvKernelConfig>(config: T & CheckGemv<T>): GemvSpec {
+  const c: GemvKernelConfig = config;
+  return {
+    name: c.name,
+    target: c.target,
+    op: c.op,
+    tiler: { warps: c.tiler.warps, rowsPerWarp: c.tiler.rowsPerWarp, unroll: c.tiler.unroll, splitK: c.tiler.splitK },
+    epilogue: c.epilogue,
+    problems: c.problems.map((p) => ({ m: p.m, k: p.k, l: p.l ?? 1 })),
+  };
+}
+
+/**
+ * GEMV c = A·b with A: M×K (K contiguous) and b a K-vector, both of dtype `a` (bf16 or fp16; `b`
+ * may be given and must equal `a`); fp32 accumulation.
+ */
+export function gemv<const A extends DType, const Out extends DType, const B extends DType = A>(
+  dtypes: { readonly a: A; readonly b?: B; readonly out: Out } & CheckGemvDTypes<A, Out, B>,
+): GemvOp<A, Out> {
+  return { kind: "gemv", a: dtypes.a, b: dtypes.a, out: dtypes.out, accumulator: "fp32" };
 }

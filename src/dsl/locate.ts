@@ -135,12 +135,15 @@ function propertyKey(name: Node): string | undefined {
   return undefined;
 }
 
-/** The local names `defineKernel` is imported or declared under in this file. */
+/** The functions that declare a kernel: `defineKernel` and, for GEMVs, `defineGemv`. */
+const DEFINERS: ReadonlySet<string> = new Set(["defineKernel", "defineGemv"]);
+
+/** The local names `defineKernel` (or `defineGemv`) is imported or declared under in this file. */
 function defineKernelNames(sourceFile: SourceFile): Set<string> {
-  const names = new Set(["defineKernel"]);
+  const names = new Set(DEFINERS);
   for (const declaration of sourceFile.getImportDeclarations()) {
     for (const specifier of declaration.getNamedImports()) {
-      if (specifier.getName() === "defineKernel") names.add(specifier.getAliasNode()?.getText() ?? "defineKernel");
+      if (DEFINERS.has(specifier.getName())) names.add(specifier.getAliasNode()?.getText() ?? specifier.getName());
     }
   }
   return names;
@@ -149,7 +152,7 @@ function defineKernelNames(sourceFile: SourceFile): Set<string> {
 function isDefineKernelCall(call: CallExpression, names: ReadonlySet<string>): boolean {
   const callee = unwrap(call.getExpression());
   if (Node.isIdentifier(callee)) return names.has(callee.getText());
-  if (Node.isPropertyAccessExpression(callee)) return callee.getName() === "defineKernel";
+  if (Node.isPropertyAccessExpression(callee)) return DEFINERS.has(callee.getName());
   return false;
 }
 

@@ -18,6 +18,19 @@ import {
   type Sm90OperandDType,
 } from "./facts.js";
 
+/** The GEMV template. */
+const GEMV_TEMPLATE = "templates/sm90/gemv.cu.hbs";
+/** GEMV operand dtypes: 16-bit, read eight per 16-byte vector. */
+export const GEMV_DTYPES = ["bf16", "fp16"] as const satisfies readonly DType[];
+/** Elements of A per 16-byte load. */
+export const GEMV_VECTOR = 8;
+/** Warps per GEMV block. */
+export const GEMV_WARPS = [1, 2, 4, 8, 16] as const;
+export const GEMV_MAX_ROWS_PER_WARP = 4;
+export const GEMV_MAX_UNROLL = 8;
+/** 16-byte A loads each lane keeps in flight (4 registers each): bounds the register use. */
+export const GEMV_MAX_LOADS_IN_FLIGHT = 16;
+
 export type RuleKind = "hardware" | "generator";
 
 export interface RuleInfo {
@@ -299,6 +312,31 @@ export const RULES = {
     kind: "hardware",
     summary: `n × bytes(out) is a multiple of ${SM90.tmaAlignBytes.value}: the row stride of D is a TMA global stride`,
     source: SM90.tmaAlignBytes.source,
+  },
+  "GEMV-TARGET": {
+    kind: "generator",
+    summary: `a GEMV is generated for ${SM90.target} only`,
+    source: `${GEMV_TEMPLATE}: the GEMV kernel is written and reviewed for sm_90a`,
+  },
+  "GEMV-DTYPE": {
+    kind: "generator",
+    summary: `a GEMV reads A and b of one 16-bit dtype (${GEMV_DTYPES.join(" or ")}), eight elements per 16-byte load`,
+    source: `${GEMV_TEMPLATE}: the dot product unpacks 16-byte vectors of eight 16-bit elements`,
+  },
+  "GEMV-EPILOGUE": {
+    kind: "generator",
+    summary: "a GEMV's epilogue is store(): the fp32 sum of each row converted once to the output dtype",
+    source: `${GEMV_TEMPLATE}: the reduced sum is written directly; there is no other epilogue`,
+  },
+  "GEMV-TILER": {
+    kind: "generator",
+    summary: `tiler.warps is one of ${GEMV_WARPS.join(", ")}; tiler.rowsPerWarp 1 to ${GEMV_MAX_ROWS_PER_WARP}; tiler.unroll 1 to ${GEMV_MAX_UNROLL}; rowsPerWarp × unroll <= ${GEMV_MAX_LOADS_IN_FLIGHT} (16-byte loads in flight per lane); tiler.splitK 1 to ${MAX_SPLIT_K}`,
+    source: `${GEMV_TEMPLATE}: each lane holds rowsPerWarp × unroll 16-byte A vectors and unroll b vectors in registers`,
+  },
+  "GEMV-ALIGN-K": {
+    kind: "generator",
+    summary: `each GEMV problem's k is a multiple of ${GEMV_VECTOR} (k × 2 bytes a multiple of 16): every row of A is read with 16-byte loads`,
+    source: `${GEMV_TEMPLATE}: the loads of A and b are 16-byte vectors, and gk_check refuses lda × 2 not a multiple of 16`,
   },
 } as const satisfies Record<string, RuleInfo>;
 

@@ -129,3 +129,58 @@ export interface KernelSpec {
   readonly epilogue: Epilogue;
   readonly problems: readonly Problem[];
 }
+
+/**
+ * GEMV (sm_90a): c[m, l] = Σ_k A[m, k, l] · b[k, l] for each batch l; A row-major (K contiguous),
+ * b one K-vector per batch, fp32 accumulation, c converted once to `out`. A and b have the same
+ * 16-bit dtype.
+ */
+export interface GemvOp<A extends DType = DType, Out extends DType = DType> {
+  readonly kind: "gemv";
+  readonly a: A;
+  readonly b: A;
+  readonly out: Out;
+  readonly accumulator: "fp32";
+}
+
+/** How a GEMV kernel splits the work: warps per block, rows per warp, loads in flight, K splits. */
+export interface GemvTiler {
+  /** Warps per thread block (1, 2, 4, 8 or 16). */
+  readonly warps: number;
+  /** Rows of A each warp reduces together (1 to 4): their loads interleave. */
+  readonly rowsPerWarp: number;
+  /** 16-byte loads of each row every lane keeps in flight per step (1 to 8). */
+  readonly unroll: number;
+  /** Blocks that share one row group's K (1 = none); partial sums reduced in an fp32 workspace. */
+  readonly splitK: number;
+}
+
+/** A GEMV shape: A is m×k, `l` batches (1 when left out). */
+export interface GemvProblem {
+  readonly m: number;
+  readonly k: number;
+  readonly l?: number;
+}
+
+/** What a user passes to defineGemv. */
+export interface GemvKernelConfig {
+  readonly name: string;
+  readonly target: Target;
+  readonly op: GemvOp;
+  readonly tiler: GemvTiler;
+  readonly epilogue: Epilogue;
+  readonly problems: readonly GemvProblem[];
+}
+
+/** The plain, serialisable GEMV kernel description (l filled in). */
+export interface GemvSpec {
+  readonly name: string;
+  readonly target: Target;
+  readonly op: GemvOp;
+  readonly tiler: GemvTiler;
+  readonly epilogue: Epilogue;
+  readonly problems: readonly { readonly m: number; readonly k: number; readonly l: number }[];
+}
+
+/** Any kernel description `npm run gen` accepts. */
+export type AnyKernelSpec = KernelSpec | GemvSpec;

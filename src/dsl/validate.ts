@@ -38,7 +38,10 @@ import {
   type RuleCode,
   type RuleKind,
 } from "./rules.js";
-import type { KernelSpec } from "./types.js";
+import type { AnyKernelSpec, GemvSpec, KernelSpec } from "./types.js";
+import { validateGemv, type GemvValidationResult } from "./validateGemv.js";
+
+export type { GemvBudget, GemvValidationResult } from "./validateGemv.js";
 
 export interface SourceLocation {
   readonly file: string;
@@ -121,7 +124,21 @@ const SUPPORTED_CLUSTERS: readonly (readonly [number, number])[] = CLUSTER_WIDTH
 
 // ---- the validator --------------------------------------------------------------------------------
 
-export function validate(spec: KernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult {
+/** A GEMV spec (op kind "gemv") is checked by the GEMV rules (validateGemv.ts). */
+export function validate(spec: GemvSpec, locate?: (path: string) => SourceLocation | undefined): GemvValidationResult;
+export function validate(spec: KernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult;
+export function validate(spec: AnyKernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult | GemvValidationResult;
+export function validate(spec: AnyKernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult | GemvValidationResult {
+  if (isGemvSpec(spec)) return validateGemv(spec, locate);
+  return validateGemm(spec, locate);
+}
+
+/** Whether a spec (or anything) is a GEMV spec, by its op kind. */
+export function isGemvSpec(spec: unknown): spec is GemvSpec {
+  return isRecord(spec) && isRecord(spec["op"]) && spec["op"]["kind"] === "gemv";
+}
+
+function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocation | undefined): ValidationResult {
   const violations: RuleViolation[] = [];
   const report = (code: RuleCode, path: string, message: string, value: string, legal: string): void => {
     const location = locate?.(path);

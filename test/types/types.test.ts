@@ -40,6 +40,9 @@ const RULE_CODES = [
   "STAGES",
   "EPILOGUE-SILU-MUL",
   "DUAL-GEMM-EPILOGUE",
+  "GEMV-TARGET",
+  "GEMV-DTYPE",
+  "GEMV-EPILOGUE",
 ] as const satisfies readonly CheckRuleCode[];
 
 /** Fails to compile when check.ts gains a rule code that RULE_CODES above lacks. */
