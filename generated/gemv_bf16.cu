@@ -2,8 +2,8 @@
 //
 // gemv_bf16: GEMV c[m, l] = Σ_k A[m, k, l] · b[k, l] on sm_90a
 //   A and b bf16, c bf16, accumulation fp32; A row-major (K contiguous), one b per batch.
-//   8 warp(s) per block, 2 row(s) per warp (16 rows per block), each lane keeping
-//   4 16-byte load(s) of every row in flight; K split across up to 4 block(s) per row group,
+//   8 warp(s) per block, 1 row(s) per warp (8 rows per block), each lane keeping
+//   8 16-byte load(s) of every row in flight; K split across up to 8 block(s) per row group,
 //   partial sums reduced in an fp32 workspace by the last block.
 // ABI (gemmkit_abi.h): GkGemmArgs with n = 1; A m×k (lda), B the 1×k vector b, D m×1 (ldd >= 1);
 // batch / batch_stride_{a,b,d} for l > 1 (batch 0 is one batch).
@@ -25,12 +25,12 @@ constexpr GkDType kTypeB = GK_BF16;
 constexpr GkDType kTypeD = GK_BF16;
 
 constexpr int kThreads = 256;
-constexpr int kRowsPerWarp = 2;
-constexpr int kRowsPerBlock = 16;
-constexpr int kUnroll = 4;
+constexpr int kRowsPerWarp = 1;
+constexpr int kRowsPerBlock = 8;
+constexpr int kUnroll = 8;
 constexpr int kVector = 8;          // elements per 16-byte load
-constexpr int kKPerStep = 1024;      // K elements one warp covers per unrolled step
-constexpr int kSplitK = 4;          // the most blocks sharing one row group's K
+constexpr int kKPerStep = 2048;      // K elements one warp covers per unrolled step
+constexpr int kSplitK = 8;          // the most blocks sharing one row group's K
 constexpr int kMaxBatch = 65535;             // gridDim.z
 
 struct GemvParams {

@@ -1,14 +1,15 @@
 import { defineGemv, gemv, store } from "gemmkit";
 
 // The GEMV of the NVFP4 suite (../shared/problems/nvfp4-suite.json, "gemv"), as dense bf16:
-// c[m, l] = Σ_k A[m, k, l] · b[k, l]. Memory-bound: each warp streams two rows of A with four
-// 16-byte loads per row and lane in flight; b is read through the read-only cache. Where row groups ×
-// batches make less than one wave of blocks (m 7168, l 1), K is split up to four ways.
+// c[m, l] = Σ_k A[m, k, l] · b[k, l]. Memory-bound: each warp streams one row of A with eight
+// 16-byte loads per lane in flight; b is read through the read-only cache. Where row groups ×
+// batches make less than one wave of blocks, K is split up to eight ways. Tuned on an H100
+// (BENCHMARKS.md): this beat 2 rows × 4 loads, 4 rows × 4 loads and 16-warp blocks.
 export const gemv_bf16 = defineGemv({
   name: "gemv_bf16",
   target: "sm_90a",
   op: gemv({ a: "bf16", b: "bf16", out: "bf16" }),
-  tiler: { warps: 8, rowsPerWarp: 2, unroll: 4, splitK: 4 },
+  tiler: { warps: 8, rowsPerWarp: 1, unroll: 8, splitK: 8 },
   epilogue: store(),
   problems: [
     { m: 7168, k: 16384, l: 1 },
