@@ -202,12 +202,45 @@ __host__ __device__ inline int tile_slots(const TileSchedule& s) { return s.m_cl
 using Schedule = TileSchedule;
 __host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
+// ---- epilogue store through shared memory (shared by every target) ----
+// D leaves in chunks of one 128-byte swizzle row per output row. The writers of a chunk fill one of
+// two buffers, laid out as TMA's SWIZZLE_128B expects, and one issuing thread stores it with TMA
+// while the next chunk fills the other buffer. TMA drops the parts of a box that fall outside D, so
+// partial tiles at the M and N edges need no masking.
+
+// Byte offset of byte `byte` of row `row` in a chunk buffer: 16-byte unit u of row r sits at unit
+// u ^ (r % 8) (the buffer starts 1024-byte aligned).
+__device__ __forceinline__ int swizzle128_offset(int row, int byte) {
+  return row * 128 + (((byte / 16) ^ (row % 8)) * 16) + byte % 16;
+}
+
+// Before the writers touch a buffer: the store issued two chunks ago has finished reading it.
+// (The writers' barrier that follows makes the issuer's wait theirs.)
+__device__ __forceinline__ void epilogue_wait_buffer(bool issuer) {
+  if (issuer) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<1>{});
+}
+
+// In every writer, after its stores to the buffer and before the writers' barrier: generic-proxy
+// writes must be visible to the TMA (async proxy) before it reads them.
+__device__ __forceinline__ void epilogue_publish() { ptx::fence_proxy_async(ptx::space_shared); }
+
+// After the writers' barrier: the issuer stores the chunk whose top-left element is (row, col) of D.
+__device__ __forceinline__ void epilogue_store_chunk(bool issuer, const CUtensorMap* map_d, const uint8_t* buffer, int row, int col) {
+  if (!issuer) return;
+  const int32_t coords[2] = {col, row};
+  ptx::cp_async_bulk_tensor(ptx::space_global, ptx::space_shared, map_d, coords, buffer);
+  ptx::cp_async_bulk_commit_group();
+}
+
+// Before the CTA exits: every store of this issuer has completed.
+__device__ __forceinline__ void epilogue_drain(bool issuer) {
+  if (issuer) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
+}
+
 // Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
 // SWIZZLE_128B expects: the 16-byte unit u of row r sits at unit u ^ (r % 8).
 __device__ __forceinline__ void store_pair_swizzled(uint8_t* buffer, int row, int col, float v0, float v1) {
-  const int byte = col * static_cast<int>(sizeof(ElementD));
-  const int unit = (byte / 16) ^ (row % 8);
-  __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(buffer + row * kSwizzleRowBytes + unit * 16 + byte % 16);
+  __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(buffer + swizzle128_offset(row, col * static_cast<int>(sizeof(ElementD))));
   *p = __floats2bfloat162_rn(v0, v1);
 }
 
@@ -344,13 +377,11 @@ dual_gemm_bf16_n64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
 #pragma unroll
       for (int i = 0; i < kAccumulators; ++i) acc[i] = silu_mul(acc[i], acc2[i]);
 
-      // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store. TMA drops the parts
-      // of a box that fall outside D, so partial tiles at the M and N edges need no masking.
+      // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
         uint8_t* buffer = epilogue_buffers + (chunk % 2) * kEpilogueBufferBytes;
-        // The store issued two chunks ago read this buffer; wait until it has.
-        if (lane_in_wg == 0) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<1>{});
+        epilogue_wait_buffer(lane_in_wg == 0);
         bar_sync(1 + consumer, 128);
 #pragma unroll
         for (int j = 0; j < kEpilogueColumns / 8; ++j) {
@@ -358,17 +389,13 @@ dual_gemm_bf16_n64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
           store_pair_swizzled(buffer, frag_row, j * 8 + frag_col, acc[group * 4 + 0], acc[group * 4 + 1]);
           store_pair_swizzled(buffer, frag_row + 8, j * 8 + frag_col, acc[group * 4 + 2], acc[group * 4 + 3]);
         }
-        // Generic-proxy writes must be visible to the TMA (async proxy) before it reads them.
-        ptx::fence_proxy_async(ptx::space_shared);
+        epilogue_publish();
         bar_sync(1 + consumer, 128);
-        if (lane_in_wg == 0) {
-          const int32_t d_coords[2] = {tile.n_block * kTileN + chunk * kEpilogueColumns, tile.m_block * kTileM + consumer * kMmaM};
-          ptx::cp_async_bulk_tensor(ptx::space_global, ptx::space_shared, &tmap_d, d_coords, buffer);
-          ptx::cp_async_bulk_commit_group();
-        }
+        epilogue_store_chunk(lane_in_wg == 0, &tmap_d, buffer, tile.m_block * kTileM + consumer * kMmaM,
+                             tile.n_block * kTileN + chunk * kEpilogueColumns);
       }
     }
-    if (lane_in_wg == 0) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
+    epilogue_drain(lane_in_wg == 0);
   }
 }
 

@@ -182,6 +182,41 @@ __device__ __forceinline__ void cp_async_bulk_tensor_2d_cta_group_2(void* dst, c
       : "memory");
 }
 
+// ---- epilogue store through shared memory (shared by every target) ----
+// D leaves in chunks of one 128-byte swizzle row per output row. The writers of a chunk fill one of
+// two buffers, laid out as TMA's SWIZZLE_128B expects, and one issuing thread stores it with TMA
+// while the next chunk fills the other buffer. TMA drops the parts of a box that fall outside D, so
+// partial tiles at the M and N edges need no masking.
+
+// Byte offset of byte `byte` of row `row` in a chunk buffer: 16-byte unit u of row r sits at unit
+// u ^ (r % 8) (the buffer starts 1024-byte aligned).
+__device__ __forceinline__ int swizzle128_offset(int row, int byte) {
+  return row * 128 + (((byte / 16) ^ (row % 8)) * 16) + byte % 16;
+}
+
+// Before the writers touch a buffer: the store issued two chunks ago has finished reading it.
+// (The writers' barrier that follows makes the issuer's wait theirs.)
+__device__ __forceinline__ void epilogue_wait_buffer(bool issuer) {
+  if (issuer) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<1>{});
+}
+
+// In every writer, after its stores to the buffer and before the writers' barrier: generic-proxy
+// writes must be visible to the TMA (async proxy) before it reads them.
+__device__ __forceinline__ void epilogue_publish() { ptx::fence_proxy_async(ptx::space_shared); }
+
+// After the writers' barrier: the issuer stores the chunk whose top-left element is (row, col) of D.
+__device__ __forceinline__ void epilogue_store_chunk(bool issuer, const CUtensorMap* map_d, const uint8_t* buffer, int row, int col) {
+  if (!issuer) return;
+  const int32_t coords[2] = {col, row};
+  ptx::cp_async_bulk_tensor(ptx::space_global, ptx::space_shared, map_d, coords, buffer);
+  ptx::cp_async_bulk_commit_group();
+}
+
+// Before the CTA exits: every store of this issuer has completed.
+__device__ __forceinline__ void epilogue_drain(bool issuer) {
+  if (issuer) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
+}
+
 // ---- persistent tile schedule (shared by every target) ----
 // Work is counted in cluster tiles: a cluster of 2×1 CTAs covers
 // 2 M-blocks × 1 N-blocks. bands of 8 row(s) of CTA-pair tiles along M; inside a band down the rows, then along N.
@@ -418,10 +453,9 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
           if (lane == 0) mbarrier_arrive_shared_cluster(&tmem_empty[acc], 0);
         }
         uint8_t* buffer = buffers + buffer_index * kEpilogueBufferBytes;
-        // The store issued two chunks ago read this buffer; wait until it has.
-        if (lane == 0) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<1>{});
+        epilogue_wait_buffer(lane == 0);
         __syncwarp();
-        // Row `lane` of the chunk in 16-byte units, where TMA's SWIZZLE_128B expects them: unit u at u ^ (row % 8).
+        // Row `lane` of the chunk, one 16-byte unit at a time, where swizzle128_offset puts it.
 #pragma unroll
         for (int u = 0; u < kSwizzleRowBytes / 16; ++u) {
           alignas(16) __nv_bfloat162 pairs[kStoreElements / 2];
@@ -431,16 +465,12 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
             const float v1 = __uint_as_float(v[u * kStoreElements + 2 * p + 1]);
             pairs[p] = __floats2bfloat162_rn(v0, v1);
           }
-          *reinterpret_cast<uint4*>(buffer + lane * kSwizzleRowBytes + ((u ^ (lane % 8)) * 16)) = *reinterpret_cast<const uint4*>(pairs);
+          *reinterpret_cast<uint4*>(buffer + swizzle128_offset(lane, u * 16)) = *reinterpret_cast<const uint4*>(pairs);
         }
-        // Generic-proxy writes must be visible to the TMA (async proxy) before it reads them.
-        ptx::fence_proxy_async(ptx::space_shared);
+        epilogue_publish();
         __syncwarp();
-        if (lane == 0) {
-          const int32_t d_coords[2] = {tile.n_block * kTileN + chunk * kEpilogueColumns, tile.m_block * kTileM + quarter * kEpilogueRows};
-          ptx::cp_async_bulk_tensor(ptx::space_global, ptx::space_shared, &tmap_d, d_coords, buffer);
-          ptx::cp_async_bulk_commit_group();
-        }
+        epilogue_store_chunk(lane == 0, &tmap_d, buffer, tile.m_block * kTileM + quarter * kEpilogueRows,
+                             tile.n_block * kTileN + chunk * kEpilogueColumns);
         buffer_index ^= 1;
       }
       if (++acc == kAccumulatorStages) {
@@ -448,7 +478,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
         acc_phase ^= 1;
       }
     }
-    if (lane == 0) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
+    epilogue_drain(lane == 0);
   }
 
   // Free the tensor memory once every warp is done with it and the cluster with our barriers.
