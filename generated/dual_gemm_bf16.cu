@@ -5,7 +5,7 @@
 //   tiles, the gate and the product computed in fp32 and converted once; A, B1, B2 and D row-major (K-major inputs).
 //   CTA tile 128×128×64, cluster 1×1, 4 shared-memory stages of A, B1 and B2,
 //   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
-//   persistent tile walk: bands of 4 cluster row(s) of M-blocks; inside a band down the rows, then along N.
+//   persistent tile walk: bands of 4 row(s) of cluster tiles along M; inside a band down the rows, then along N.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled
 #include <cuda_runtime.h>
@@ -143,7 +143,7 @@ __device__ __forceinline__ void wgmma_m64n128k16_f32_bf16_bf16(float (&d)[64], u
 
 // ---- persistent tile schedule (shared by every target) ----
 // Work is counted in cluster tiles: a cluster of 1×1 CTAs covers
-// 1 M-blocks × 1 N-blocks. bands of 4 cluster row(s) of M-blocks; inside a band down the rows, then along N.
+// 1 M-blocks × 1 N-blocks. bands of 4 row(s) of cluster tiles along M; inside a band down the rows, then along N.
 struct TileCoord {
   int m_block;    // this CTA's block of kTileM rows
   int n_block;    // this CTA's block of kTileN columns
@@ -155,7 +155,7 @@ struct TileCoord {
 };
 
 // Output tile `tile` of an m_clusters × n_clusters grid of cluster tiles, in the walk order the
-// plan chose (bands of 4 cluster row(s) of M-blocks; inside a band down the rows, then along N).
+// plan chose (bands of 4 row(s) of cluster tiles along M; inside a band down the rows, then along N).
 __host__ __device__ inline void tile_position(int tile, int m_clusters, int n_clusters, int* m_cluster, int* n_cluster) {
   // Bands of kSwizzle cluster rows; inside a band, walk down the rows, then step along N.
   const int band = tile / (kSwizzle * n_clusters);

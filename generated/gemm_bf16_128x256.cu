@@ -4,7 +4,7 @@
 //   A bf16, B bf16, D bf16, accumulation fp32; A, B and D row-major (A, B K-major).
 //   CTA tile 128×256×64, cluster 2×1, 4 shared-memory stages,
 //   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
-//   persistent tile walk: bands of 8 cluster row(s) of M-blocks; inside a band down the rows, then along N.
+//   persistent tile walk: bands of 8 row(s) of cluster tiles along M; inside a band down the rows, then along N.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled
 #include <cuda_runtime.h>
@@ -153,7 +153,7 @@ __device__ __forceinline__ void wgmma_m64n256k16_f32_bf16_bf16(float (&d)[128], 
 
 // ---- persistent tile schedule (shared by every target) ----
 // Work is counted in cluster tiles: a cluster of 2×1 CTAs covers
-// 2 M-blocks × 1 N-blocks. bands of 8 cluster row(s) of M-blocks; inside a band down the rows, then along N.
+// 2 M-blocks × 1 N-blocks. bands of 8 row(s) of cluster tiles along M; inside a band down the rows, then along N.
 struct TileCoord {
   int m_block;    // this CTA's block of kTileM rows
   int n_block;    // this CTA's block of kTileN columns
@@ -165,7 +165,7 @@ struct TileCoord {
 };
 
 // Output tile `tile` of an m_clusters × n_clusters grid of cluster tiles, in the walk order the
-// plan chose (bands of 8 cluster row(s) of M-blocks; inside a band down the rows, then along N).
+// plan chose (bands of 8 row(s) of cluster tiles along M; inside a band down the rows, then along N).
 __host__ __device__ inline void tile_position(int tile, int m_clusters, int n_clusters, int* m_cluster, int* n_cluster) {
   // Bands of kSwizzle cluster rows; inside a band, walk down the rows, then step along N.
   const int band = tile / (kSwizzle * n_clusters);

@@ -4,7 +4,7 @@
 //   A bf16, B bf16, D bf16, accumulation fp32; A, B and D row-major (A, B K-major).
 //   CTA tile 128×64×64, cluster 1×1, 8 shared-memory stages,
 //   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
-//   persistent tile walk: bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M.
+//   persistent tile walk: bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled
 #include <cuda_runtime.h>
@@ -139,7 +139,7 @@ __device__ __forceinline__ void wgmma_m64n64k16_f32_bf16_bf16(float (&d)[32], ui
 
 // ---- persistent tile schedule (shared by every target) ----
 // Work is counted in cluster tiles: a cluster of 1×1 CTAs covers
-// 1 M-blocks × 1 N-blocks. bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M.
+// 1 M-blocks × 1 N-blocks. bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M.
 struct TileCoord {
   int m_block;    // this CTA's block of kTileM rows
   int n_block;    // this CTA's block of kTileN columns
@@ -151,7 +151,7 @@ struct TileCoord {
 };
 
 // Output tile `tile` of an m_clusters × n_clusters grid of cluster tiles, in the walk order the
-// plan chose (bands of 1 cluster column(s) of N-blocks; inside a band along the columns, then down M).
+// plan chose (bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M).
 __host__ __device__ inline void tile_position(int tile, int m_clusters, int n_clusters, int* m_cluster, int* n_cluster) {
   // Bands of kSwizzle cluster columns; inside a band, walk along the columns, then step along M.
   const int band = tile / (kSwizzle * m_clusters);

@@ -8,6 +8,7 @@ import type { Sm90OperandDType } from "../dsl/facts.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, KernelSpec, Target } from "../dsl/types.js";
 import { planGemv, type GemvKernelPlan } from "./gemv.js";
+import { planSchedule, type SchedulePlan } from "./schedule.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
 import { sm90MmaAtom, type Sm90MmaAtom } from "./sm90/atom.js";
 import { planSm100, type Sm100KernelPlan } from "./sm100/plan.js";
@@ -66,15 +67,7 @@ export interface Sm90KernelPlan {
   readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
   readonly mma: Sm90MmaAtom;
   readonly epilogue: { readonly kind: "store" | "siluMul"; readonly chunkColumns: number };
-  readonly scheduler: {
-    readonly swizzle: number;
-    readonly rasterAlongN: boolean;
-    readonly splitK: number;
-    /** Several work units may share an output tile (split-K or stream-K): emit the fp32 reduction. */
-    readonly sharedTiles: boolean;
-    readonly streamK: boolean;
-    readonly description: string;
-  };
+  readonly scheduler: SchedulePlan;
   readonly problems: KernelSpec["problems"];
 }
 
@@ -97,11 +90,6 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
   const epilogueOffset = b2Offset + (budget.products - 1) * spec.stages * budget.bBytesPerStage;
   const barrierOffset = epilogueOffset + budget.epilogueBytes;
   const splitFlagOffset = barrierOffset + 2 * spec.stages * 8;
-  const { raster, swizzle, splitK, streamK } = spec.scheduler;
-  const order =
-    raster === "n"
-      ? `bands of ${swizzle} cluster row(s) of M-blocks; inside a band down the rows, then along N`
-      : `bands of ${swizzle} cluster column(s) of N-blocks; inside a band along the columns, then down M`;
   return {
     generator: GENERATOR_VERSION,
     source,
@@ -133,18 +121,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
     mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
     epilogue: { kind: spec.epilogue.kind, chunkColumns: budget.epilogueChunkColumns },
-    scheduler: {
-      swizzle,
-      rasterAlongN: raster === "n",
-      splitK,
-      sharedTiles: splitK > 1 || streamK,
-      streamK,
-      description: streamK
-        ? `stream-K: tiles in ${order}, their k-blocks cut into one equal range per CTA; shared tiles reduced in fp32 by the last CTA`
-        : splitK > 1
-          ? `${order}; K split ${splitK} ways, reduced in fp32 by the last split`
-          : order,
-    },
+    scheduler: planSchedule(spec.scheduler, "cluster tiles"),
     problems: spec.problems,
   };
 }

@@ -286,20 +286,8 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
   if (sm90 && cluster) {
     const [cm, cn] = cluster;
     const size = cm * cn;
-    const clusters = SUPPORTED_CLUSTERS.map((c) => `[${c.join(", ")}]`).join(", ");
-    const bad = ([0, 1] as const).filter((i) => !(CLUSTER_WIDTHS as readonly number[]).includes(cluster[i]));
-    for (const i of bad) {
-      const w = cluster[i];
-      report(
-        "SM90-CLUSTER",
-        `tiler.cluster[${i}]`,
-        isPositiveInt(w)
-          ? `cluster width ${fmt(w)} along ${i === 0 ? "M" : "N"} is not one this generator builds TMA multicast for`
-          : `cluster width ${show(w)} along ${i === 0 ? "M" : "N"} is not a positive integer`,
-        show(w),
-        `each width ${oneOf(CLUSTER_WIDTHS)}, with M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
-      );
-    }
+    const clusters = supportedClusters();
+    const bad = reportClusterWidths(cluster, "SM90-CLUSTER", report);
     if (bad.length > 0) {
       // reported above
     } else if (size > SM90.clusterMaxPortable.value) {
@@ -660,6 +648,29 @@ function smemLegal(spec: KernelSpec, maxStages: number): string {
 
 type Report = (code: RuleCode, path: string, message: string, value: string, legal: string) => void;
 
+/** The cluster shapes this generator builds, for the legal-values text. */
+function supportedClusters(): string {
+  return SUPPORTED_CLUSTERS.map((c) => `[${c.join(", ")}]`).join(", ");
+}
+
+/** Reports each cluster width outside CLUSTER_WIDTHS under `code`; returns the offending indices. */
+function reportClusterWidths(cluster: readonly [number, number], code: "SM90-CLUSTER" | "SM100-CLUSTER", report: Report): (0 | 1)[] {
+  const bad = ([0, 1] as const).filter((i) => !(CLUSTER_WIDTHS as readonly number[]).includes(cluster[i]));
+  for (const i of bad) {
+    const w = cluster[i];
+    report(
+      code,
+      `tiler.cluster[${i}]`,
+      isPositiveInt(w)
+        ? `cluster width ${fmt(w)} along ${i === 0 ? "M" : "N"} is not one this generator builds TMA multicast for`
+        : `cluster width ${show(w)} along ${i === 0 ? "M" : "N"} is not a positive integer`,
+      show(w),
+      `each width ${oneOf(CLUSTER_WIDTHS)}, with M×N <= ${MAX_CLUSTER_SIZE}: ${supportedClusters()}`,
+    );
+  }
+  return bad;
+}
+
 const FORMATS = SM100.blockScale.value;
 const formatOfData = (t: unknown): Sm100BlockScaleFormat | undefined =>
   (Object.keys(FORMATS) as Sm100BlockScaleFormat[]).find((f) => (FORMATS[f].operands as readonly unknown[]).includes(t));
@@ -831,20 +842,8 @@ function checkSm100Shape(
   // -- cluster and CTA pair
   if (cluster) {
     const [cm, cn] = cluster;
-    const clusters = SUPPORTED_CLUSTERS.map((c) => `[${c.join(", ")}]`).join(", ");
-    const bad = ([0, 1] as const).filter((i) => !(CLUSTER_WIDTHS as readonly number[]).includes(cluster[i]));
-    for (const i of bad) {
-      const w = cluster[i];
-      fail(
-        "SM100-CLUSTER",
-        `tiler.cluster[${i}]`,
-        isPositiveInt(w)
-          ? `cluster width ${fmt(w)} along ${i === 0 ? "M" : "N"} is not one this generator builds`
-          : `cluster width ${show(w)} along ${i === 0 ? "M" : "N"} is not a positive integer`,
-        show(w),
-        `each width ${oneOf(CLUSTER_WIDTHS)}, with M×N <= ${MAX_CLUSTER_SIZE}: ${clusters}`,
-      );
-    }
+    const clusters = supportedClusters();
+    const bad = reportClusterWidths(cluster, "SM100-CLUSTER", fail);
     if (bad.length === 0 && cm * cn > MAX_CLUSTER_SIZE) {
       fail(
         "CLUSTER-SIZE",

@@ -3,6 +3,7 @@
  * tcgen05 MMA atom and the scale-factor path, the tile schedule. Plain data that
  * templates/sm100/gemm.cu.hbs prints.
  */
+import { planSchedule, type SchedulePlan } from "../schedule.js";
 import { SM100_EPILOGUE_ROWS_PER_WARP, SM100_WARPS, type Sm100Budget } from "../../dsl/budget.js";
 import { DTYPES, SM100, type Sm100BlockScaleFormat } from "../../dsl/facts.js";
 import type { KernelSpec } from "../../dsl/types.js";
@@ -108,14 +109,7 @@ export interface Sm100KernelPlan {
     /** The tcgen05.ld helper: `tcgen05_ld_32x32b_x64` loads 64 columns of 32 bits per thread. */
     readonly load: { readonly name: string; readonly shape: string; readonly registers: number; readonly operandList: string; readonly constraints: string };
   };
-  readonly scheduler: {
-    readonly swizzle: number;
-    readonly rasterAlongN: boolean;
-    readonly splitK: number;
-    readonly sharedTiles: boolean;
-    readonly streamK: boolean;
-    readonly description: string;
-  };
+  readonly scheduler: SchedulePlan;
   readonly problems: KernelSpec["problems"];
 }
 
@@ -151,12 +145,6 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
   const elementsPerStore = 16 / DTYPES[spec.op.out].bytes;
   const loadName = `tcgen05_ld_32x32b_x${chunkColumns}`;
 
-  const { raster, swizzle } = spec.scheduler;
-  const unit = ctaPair ? "CTA-pair tiles" : "cluster tiles";
-  const order =
-    raster === "n"
-      ? `bands of ${swizzle} row(s) of ${unit} along M; inside a band down the rows, then along N`
-      : `bands of ${swizzle} column(s) of ${unit} along N; inside a band along the columns, then down M`;
 
   let scale: Sm100ScalePlan | false = false;
   if (format !== undefined) {
@@ -244,14 +232,8 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
         constraints: Array.from({ length: chunkColumns }, (_, i) => `"=r"(v[${i}])`).join(", "),
       },
     },
-    scheduler: {
-      swizzle,
-      rasterAlongN: raster === "n",
-      splitK: 1,
-      sharedTiles: false,
-      streamK: false,
-      description: order,
-    },
+    // The validator admits neither split-K nor stream-K on sm_100a (GEN-SM100-SCHED).
+    scheduler: planSchedule(spec.scheduler, ctaPair ? "CTA-pair tiles" : "cluster tiles"),
     problems: spec.problems,
   };
 }
