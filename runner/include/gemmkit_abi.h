@@ -1,8 +1,9 @@
 // The C ABI between a generated kernel (generated/<name>.cu) and the runner (runner/*.cu).
 // A generated file implements the four gk_* functions; the runner links against exactly one.
 // Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM),
-// then GkGemmArgs::batch and the batch strides (GEMV) came last, so a kernel or caller that does not
-// set them gets 0 / null (a plain GEMM, one batch).
+// then GkGemmArgs::batch and the batch strides (GEMV), then GkGemmArgs::groups / group_list and
+// GkKernelInfo::max_groups (grouped GEMM) came last, so a kernel or caller that does not set them
+// gets 0 / null (a plain GEMM, one batch, no groups).
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>
@@ -21,6 +22,16 @@ enum GkOp : int {
   GK_OP_DUAL_GEMM_SILU_MUL = 1,  // D = silu(A * B^T) * (A * B2^T), elementwise; silu(x) = x / (1 + e^-x),
                                  // both products and the gate in fp32, converted once to D's dtype
   GK_OP_GEMV = 2,                // D[m, 0] = sum_k A[m, k] * B[0, k] per batch: n = 1, B is the K-vector
+  GK_OP_GROUPED_GEMM = 3,        // D_g = A_g * B_g^T for every group g of GkGemmArgs::group_list, one launch
+};
+
+// One problem of a grouped GEMM (GK_OP_GROUPED_GEMM): D[m, n] = A[m, k] * B[n, k]^T with its own
+// shape, pointers and strides; all row-major, A and B K-major, dtypes those of GkGemmArgs.
+struct GkGemmGroup {
+  int m, n, k;                 // each >= 1 (M need not be a multiple of the tile: 1, 40, 72 are fine)
+  const void* a; int64_t lda;  // elements between consecutive rows (>= k)
+  const void* b; int64_t ldb;  // (>= k)
+  void* d; int64_t ldd;        // (>= n)
 };
 
 struct GkKernelInfo {
@@ -38,7 +49,9 @@ struct GkKernelInfo {
   GkDType scale;
   int scale_vector;
   int op;  // a GkOp: 0 a GEMM, 1 a dual GEMM with the silu-mul gate (then GkGemmArgs::b2 is required),
-           // 2 a GEMV (then n must be 1; tile_m is rows per block, tile_k K per warp step, smem_bytes 0)
+           // 2 a GEMV (then n must be 1; tile_m is rows per block, tile_k K per warp step, smem_bytes 0),
+           // 3 a grouped GEMM (then GkGemmArgs::groups / group_list are required)
+  int max_groups;  // grouped GEMM: the most groups one launch takes (0 for other ops)
 };
 
 // D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
@@ -70,6 +83,13 @@ struct GkGemmArgs {
   // (GEMV-ALIGN-K / GEMV-ALIGN-LDA / GEMV-ALIGN-BATCH) and A or B not 16-byte aligned (GEMV-ALIGN-PTR).
   int batch;
   int64_t batch_stride_a, batch_stride_b, batch_stride_d;
+  // Grouped GEMM kernels only (GkKernelInfo::op == GK_OP_GROUPED_GEMM; else 0 / null): `groups`
+  // problems in `group_list` (host memory, read only during gk_check / gk_launch), all computed by
+  // one launch. m, n, k, a, b, d and their strides above are then unused (gk_check ignores them);
+  // a_type, b_type, d_type and workspace apply to every group. gk_check refuses groups outside
+  // [1, max_groups] (GK-GROUPS) and checks every group as it would a plain GEMM, naming the group.
+  int groups;
+  const GkGemmGroup* group_list;
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();
