@@ -197,6 +197,7 @@ struct TileSchedule {
 __host__ __device__ inline int tile_slots(const TileSchedule& s) { return s.m_clusters * s.n_clusters * kClusterSize; }
 
 using Schedule = TileSchedule;
+using Tile = TileCoord;
 __host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
 // ---- epilogue store through shared memory (shared by every target) ----
@@ -277,12 +278,14 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
     setmaxnreg_dec<kProducerRegisters>();
     if (threadIdx.x == 0) {
+      const CUtensorMap* map_a = &tmap_a;
+      const CUtensorMap* map_b = &tmap_b;
       int stage = 0;
       uint32_t phase = 0;
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const TileCoord tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
           const uint32_t tx_bytes = kTxBytesPerStage;  // A and B tiles land here, multicast slices included
@@ -296,8 +299,8 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
             void* b_dst = b_stage + atom * kTileN * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, &tmap_a, a_coords, &full[stage]);
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, &tmap_b, b_coords, &full[stage]);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
           }
           if (++stage == kStages) {
             stage = 0;
@@ -311,6 +314,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     setmaxnreg_inc<kConsumerRegisters>();
     const int consumer = warpgroup - 1;
     const int lane_in_wg = threadIdx.x % 128;
+    const CUtensorMap* map_d = &tmap_d;
     // wgmma accumulator layout: thread t holds rows 16(t/32) + (t%32)/4 (+8) and column pairs 2(t%4) + 8j.
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
@@ -320,7 +324,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     float acc[kAccumulators];
 
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-      const TileCoord tile = schedule.at(unit, cta_rank);
+      const Tile tile = schedule.at(unit, cta_rank);
 #pragma unroll
       for (int i = 0; i < kAccumulators; ++i) acc[i] = 0.0f;
 
@@ -416,7 +420,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
         }
         epilogue_publish();
         bar_sync(1 + consumer, 128);
-        epilogue_store_chunk(lane_in_wg == 0, &tmap_d, buffer, tile.m_block * kTileM + consumer * kMmaM,
+        epilogue_store_chunk(lane_in_wg == 0, map_d, buffer, tile.m_block * kTileM + consumer * kMmaM,
                              tile.n_block * kTileN + chunk * kEpilogueColumns);
       }
     }
@@ -554,30 +558,43 @@ extern "C" size_t gk_workspace_bytes(const GkGemmArgs* args) {
   return partials_bytes(s) + counters_bytes(s);
 }
 
+// The rules every GEMM's A, B and D obey, in two parts so that a target's own checks can come
+// between them: shape and strides, then TMA's 16-byte rules. `group` is "" for a plain GEMM and
+// "group g: " for a group of a grouped GEMM, so the message names it.
+static const char* check_shape(const char* group, int m, int n, int k, int64_t lda, int64_t ldb, int64_t ldd) {
+  if (m <= 0 || n <= 0 || k <= 0)
+    return refuse("GK-SHAPE: %sM, N and K must be positive; got M=%d N=%d K=%d", group, m, n, k);
+  if (lda < k || ldb < k || ldd < n)
+    return refuse("GK-STRIDE: %sneed lda >= K, ldb >= K, ldd >= N; got lda=%lld ldb=%lld ldd=%lld (K=%d N=%d)", group,
+                  (long long)lda, (long long)ldb, (long long)ldd, k, n);
+  return nullptr;
+}
+
+static const char* check_tma(const char* group, const void* a, int64_t lda, const void* b, int64_t ldb, const void* d, int64_t ldd) {
+  // TMA: every global row stride is a multiple of 16 bytes (cuTensorMapEncodeTiled).
+  if ((lda * (int64_t)sizeof(ElementA)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of A (lda=%lld × %d B) must be a multiple of 16 bytes, so K (or lda) must be a multiple of %d",
+                  group, (long long)lda, (int)sizeof(ElementA), 16 / (int)sizeof(ElementA));
+  if ((ldb * (int64_t)sizeof(ElementB)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of B (ldb=%lld × %d B) must be a multiple of 16 bytes, so K (or ldb) must be a multiple of %d",
+                  group, (long long)ldb, (int)sizeof(ElementB), 16 / (int)sizeof(ElementB));
+  if ((ldd * (int64_t)sizeof(ElementD)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of D (ldd=%lld × %d B) must be a multiple of 16 bytes, so N (or ldd) must be a multiple of %d",
+                  group, (long long)ldd, (int)sizeof(ElementD), 16 / (int)sizeof(ElementD));
+  // TMA: global base addresses are 16-byte aligned.
+  if (!aligned16(a) || !aligned16(b) || !aligned16(d))
+    return refuse("TMA-ALIGN: %sA, B and D must start on 16-byte boundaries (A=%p B=%p D=%p)", group, a, b, d);
+  return nullptr;
+}
+
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
     return refuse("GK-DTYPE: gemm_bf16_m128_split2 was built for A %s, B %s, D %s but was given A %s, B %s, D %s",
                   dtype_name(kTypeA), dtype_name(kTypeB), dtype_name(kTypeD), dtype_name(args->a_type),
                   dtype_name(args->b_type), dtype_name(args->d_type));
-  if (args->m <= 0 || args->n <= 0 || args->k <= 0)
-    return refuse("GK-SHAPE: M, N and K must be positive; got M=%d N=%d K=%d", args->m, args->n, args->k);
-  if (args->lda < args->k || args->ldb < args->k || args->ldd < args->n)
-    return refuse("GK-STRIDE: need lda >= K, ldb >= K, ldd >= N; got lda=%lld ldb=%lld ldd=%lld (K=%d N=%d)",
-                  (long long)args->lda, (long long)args->ldb, (long long)args->ldd, args->k, args->n);
-  // TMA: every global row stride is a multiple of 16 bytes (cuTensorMapEncodeTiled).
-  if ((args->lda * (int64_t)sizeof(ElementA)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of A (lda=%lld × %d B) must be a multiple of 16 bytes, so K (or lda) must be a multiple of %d",
-                  (long long)args->lda, (int)sizeof(ElementA), 16 / (int)sizeof(ElementA));
-  if ((args->ldb * (int64_t)sizeof(ElementB)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of B (ldb=%lld × %d B) must be a multiple of 16 bytes, so K (or ldb) must be a multiple of %d",
-                  (long long)args->ldb, (int)sizeof(ElementB), 16 / (int)sizeof(ElementB));
-  if ((args->ldd * (int64_t)sizeof(ElementD)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of D (ldd=%lld × %d B) must be a multiple of 16 bytes, so N (or ldd) must be a multiple of %d",
-                  (long long)args->ldd, (int)sizeof(ElementD), 16 / (int)sizeof(ElementD));
-  // TMA: global base addresses are 16-byte aligned.
-  if (!aligned16(args->a) || !aligned16(args->b) || !aligned16(args->d))
-    return refuse("TMA-ALIGN: A, B and D must start on 16-byte boundaries (A=%p B=%p D=%p)", args->a, args->b, args->d);
+  if (const char* why = check_shape("", args->m, args->n, args->k, args->lda, args->ldb, args->ldd)) return why;
+  if (const char* why = check_tma("", args->a, args->lda, args->b, args->ldb, args->d, args->ldd)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned16(args->workspace)))
     return refuse("GK-WORKSPACE: split-K needs a 16-byte-aligned, zero-initialised workspace of %zu bytes; got %zu",

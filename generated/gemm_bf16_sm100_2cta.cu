@@ -631,30 +631,43 @@ extern "C" size_t gk_workspace_bytes(const GkGemmArgs* args) {
   return partials_bytes(s) + counters_bytes(s);
 }
 
+// The rules every GEMM's A, B and D obey, in two parts so that a target's own checks can come
+// between them: shape and strides, then TMA's 16-byte rules. `group` is "" for a plain GEMM and
+// "group g: " for a group of a grouped GEMM, so the message names it.
+static const char* check_shape(const char* group, int m, int n, int k, int64_t lda, int64_t ldb, int64_t ldd) {
+  if (m <= 0 || n <= 0 || k <= 0)
+    return refuse("GK-SHAPE: %sM, N and K must be positive; got M=%d N=%d K=%d", group, m, n, k);
+  if (lda < k || ldb < k || ldd < n)
+    return refuse("GK-STRIDE: %sneed lda >= K, ldb >= K, ldd >= N; got lda=%lld ldb=%lld ldd=%lld (K=%d N=%d)", group,
+                  (long long)lda, (long long)ldb, (long long)ldd, k, n);
+  return nullptr;
+}
+
+static const char* check_tma(const char* group, const void* a, int64_t lda, const void* b, int64_t ldb, const void* d, int64_t ldd) {
+  // TMA: every global row stride is a multiple of 16 bytes (cuTensorMapEncodeTiled).
+  if ((lda * (int64_t)sizeof(ElementA)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of A (lda=%lld × %d B) must be a multiple of 16 bytes, so K (or lda) must be a multiple of %d",
+                  group, (long long)lda, (int)sizeof(ElementA), 16 / (int)sizeof(ElementA));
+  if ((ldb * (int64_t)sizeof(ElementB)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of B (ldb=%lld × %d B) must be a multiple of 16 bytes, so K (or ldb) must be a multiple of %d",
+                  group, (long long)ldb, (int)sizeof(ElementB), 16 / (int)sizeof(ElementB));
+  if ((ldd * (int64_t)sizeof(ElementD)) % 16 != 0)
+    return refuse("TMA-STRIDE: %sthe row stride of D (ldd=%lld × %d B) must be a multiple of 16 bytes, so N (or ldd) must be a multiple of %d",
+                  group, (long long)ldd, (int)sizeof(ElementD), 16 / (int)sizeof(ElementD));
+  // TMA: global base addresses are 16-byte aligned.
+  if (!aligned16(a) || !aligned16(b) || !aligned16(d))
+    return refuse("TMA-ALIGN: %sA, B and D must start on 16-byte boundaries (A=%p B=%p D=%p)", group, a, b, d);
+  return nullptr;
+}
+
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
     return refuse("GK-DTYPE: gemm_bf16_sm100_2cta was built for A %s, B %s, D %s but was given A %s, B %s, D %s",
                   dtype_name(kTypeA), dtype_name(kTypeB), dtype_name(kTypeD), dtype_name(args->a_type),
                   dtype_name(args->b_type), dtype_name(args->d_type));
-  if (args->m <= 0 || args->n <= 0 || args->k <= 0)
-    return refuse("GK-SHAPE: M, N and K must be positive; got M=%d N=%d K=%d", args->m, args->n, args->k);
-  if (args->lda < args->k || args->ldb < args->k || args->ldd < args->n)
-    return refuse("GK-STRIDE: need lda >= K, ldb >= K, ldd >= N; got lda=%lld ldb=%lld ldd=%lld (K=%d N=%d)",
-                  (long long)args->lda, (long long)args->ldb, (long long)args->ldd, args->k, args->n);
-  // TMA: every global row stride is a multiple of 16 bytes (cuTensorMapEncodeTiled).
-  if ((args->lda * (int64_t)sizeof(ElementA)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of A (lda=%lld × %d B) must be a multiple of 16 bytes, so K (or lda) must be a multiple of %d",
-                  (long long)args->lda, (int)sizeof(ElementA), 16 / (int)sizeof(ElementA));
-  if ((args->ldb * (int64_t)sizeof(ElementB)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of B (ldb=%lld × %d B) must be a multiple of 16 bytes, so K (or ldb) must be a multiple of %d",
-                  (long long)args->ldb, (int)sizeof(ElementB), 16 / (int)sizeof(ElementB));
-  if ((args->ldd * (int64_t)sizeof(ElementD)) % 16 != 0)
-    return refuse("TMA-STRIDE: the row stride of D (ldd=%lld × %d B) must be a multiple of 16 bytes, so N (or ldd) must be a multiple of %d",
-                  (long long)args->ldd, (int)sizeof(ElementD), 16 / (int)sizeof(ElementD));
-  // TMA: global base addresses are 16-byte aligned.
-  if (!aligned16(args->a) || !aligned16(args->b) || !aligned16(args->d))
-    return refuse("TMA-ALIGN: A, B and D must start on 16-byte boundaries (A=%p B=%p D=%p)", args->a, args->b, args->d);
+  if (const char* why = check_shape("", args->m, args->n, args->k, args->lda, args->ldb, args->ldd)) return why;
+  if (const char* why = check_tma("", args->a, args->lda, args->b, args->ldb, args->d, args->ldd)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned16(args->workspace)))
     return refuse("GK-WORKSPACE: split-K needs a 16-byte-aligned, zero-initialised workspace of %zu bytes; got %zu",

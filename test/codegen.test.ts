@@ -60,7 +60,8 @@ describe("dual GEMM", () => {
     expect(cu).toContain(`${helper}(acc, desc_a, desc_b);`);
     expect(cu).toContain(`${helper}(acc2, desc_a, desc_b2);`);
     expect(cu).toContain("kTxBytesPerStage = kABytesPerStage + 2 * kBBytesPerStage;");
-    expect(cu).toMatch(/cp_async_bulk_tensor\([^;]*&tmap_b2, b_coords/);
+    expect(cu).toMatch(/cp_async_bulk_tensor\([^;]*map_b2, b_coords/);
+    expect(cu).toContain("const CUtensorMap* map_b2 = &tmap_b2;");
     expect(cu).toContain("return g / (1.0f + __expf(-g)) * u;");
     expect(cu).toContain("acc[i] = silu_mul(acc[i], acc2[i]);");
     expect(cu).toContain("GK_OP_DUAL_GEMM_SILU_MUL");

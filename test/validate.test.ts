@@ -48,6 +48,16 @@ function dualSpec(o: SpecOptions = {}): KernelSpec {
   return { ...s, op: { kind: "dualGemm", a: s.op.a, b: s.op.b, out: s.op.out, accumulator: "fp32" }, epilogue: { kind: "siluMul" } };
 }
 
+/** A bf16 grouped GEMM: 128×128×64, 6 stages, no cluster, 16 groups at most, the suite's first case. */
+function groupedSpec(o: SpecOptions & { maxGroups?: number; groupedProblems?: KernelSpec["problems"] } = {}): KernelSpec {
+  const s = spec({ mma: [128, 128, 64], cluster: [1, 1], stages: 6, raster: "m", swizzle: 1, ...o });
+  return {
+    ...s,
+    op: { kind: "groupedGemm", a: s.op.a, b: s.op.b, out: s.op.out, accumulator: "fp32", maxGroups: o.maxGroups ?? 16 },
+    problems: o.groupedProblems ?? [{ m: [80, 176, 128, 72, 64, 248, 96, 160], n: [4096], k: [7168] }],
+  };
+}
+
 /** A spec that JavaScript could build but the types forbid. */
 const untyped = (s: KernelSpec, patch: (s: Record<string, any>) => void): KernelSpec => {
   const copy = structuredClone(s) as unknown as Record<string, any>;
@@ -206,6 +216,17 @@ describe("each rule, violated alone", () => {
     "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
+    "GROUPED-GEMM-TARGET": { spec: groupedSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for groupedGemm/ },
+    // 79 groups × (3 × 128 + 32) + 8 = 32,872, padded to 32,896 bytes > 32,764 (78 groups: 32,512).
+    "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 79 }), path: "op.maxGroups", value: "79", legal: /from 1 to 78/ },
+    "GROUPED-GEMM-CLUSTER": { spec: groupedSpec({ cluster: [1, 2] }), path: "tiler.cluster", value: "[1,2]", legal: /cluster: \[1, 1\] for groupedGemm/ },
+    "GROUPED-GEMM-SCHED": { spec: groupedSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for groupedGemm/ },
+    "PROBLEM-GROUPS": {
+      spec: groupedSpec({ groupedProblems: [{ m: [80, 176, 128], n: [4096, 2048], k: [7168] }] }),
+      path: "problems[0].n",
+      value: "[4096,2048]",
+      legal: /a list of 3 values \(one per group\), or one number for every group/,
+    },
     "PROBLEM-ALIGN-K": {
       spec: spec({ problems: [{ m: 64, n: 64, k: 64 }, { m: 64, n: 64, k: 64 }, { m: 200, n: 776, k: 1001 }] }),
       path: "problems[2].k",
@@ -538,5 +559,39 @@ describe("rule registry", () => {
     expect(RULES["SM90-SMEM"].source).toBe(SM90.smemPerBlockBytes.source);
     expect(RULES["PROBLEM-ALIGN-K"].source).toBe(SM90.tmaAlignBytes.source);
     expect(RULES["SM90-MMA-N"].source).toBe(SM90.wgmmaN.source);
+  });
+});
+
+describe("grouped GEMM problems", () => {
+  it("accepts the suite's grouped cases and per-group N and K lists", () => {
+    const s = groupedSpec({
+      groupedProblems: [
+        { m: [80, 176, 128, 72, 64, 248, 96, 160], n: [4096], k: [7168] },
+        { m: [1, 40, 72], n: [256, 512, 128], k: [64, 8, 7168] },
+      ],
+    });
+    const r = validate(s);
+    if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+    expect(r.kernel.budget).toEqual(sm90Budget(s));
+    expect(sm90Budget(s).groupTableBytes).toBe(16 * (3 * 128 + 32) + 128); // 8 bytes of counts, padded to 128
+  });
+
+  it("refuses more groups than maxGroups, at the M list", () => {
+    const v = only(groupedSpec({ maxGroups: 2, groupedProblems: [{ m: [80, 176, 128], n: [4096], k: [7168] }] }), "PROBLEM-GROUPS");
+    expect(v.path).toBe("problems[0].m");
+    expect(v.legal).toMatch(/at most 2 groups, or raise op.maxGroups/);
+  });
+
+  it("names the group whose K breaks the TMA stride rule", () => {
+    const v = only(groupedSpec({ groupedProblems: [{ m: [80, 176, 128], n: [4096], k: [7168, 1001, 64] }] }), "PROBLEM-ALIGN-K");
+    expect(v.path).toBe("problems[0].k[1]");
+    expect(v.value).toBe("1,001");
+  });
+
+  it("refuses lists on a plain GEMM", () => {
+    const s = untyped(spec(), (x) => (x.problems = [{ m: [80, 176], n: 4096, k: 7168 }]));
+    const v = only(s, "PROBLEM-GROUPS");
+    expect(v.path).toBe("problems[0].m");
+    expect(v.legal).toMatch(/groupedGemm/);
   });
 });

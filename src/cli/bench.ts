@@ -17,7 +17,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { headersDigest, ObjectCache } from "./cache.js";
-import { formatShape, MANIFEST_PATH, ManifestError, parseShape, readManifest, type ManifestKernel, type ManifestTarget, type Problem } from "./manifest.js";
+import { formatShape, sameProblem, MANIFEST_PATH, ManifestError, parseShape, readManifest, type ManifestKernel, type ManifestTarget, type Problem } from "./manifest.js";
 import {
   compileObject,
   findToolchain,
@@ -39,7 +39,8 @@ import { errorRow, isFailure, parseRunnerReport, renderResultsTable, renderStati
 
 const USAGE = `usage: npm run bench -- [FILTER...] [options]
   FILTER, --kernel SUBSTR   only kernels whose name contains SUBSTR (repeatable; any may match)
-  --shape MxNxK[xL]         run these problems instead of each kernel's own (repeatable; L batches for GEMV)
+  --shape MxNxK[xL]         run these problems instead of each kernel's own (repeatable; L batches for GEMV;
+                            M1,M2,...xNxK for a grouped GEMM, N and K may be lists too)
   --reps N                  timed repetitions per problem (default 50)
   --jobs N                  parallel nvcc jobs (default: number of CPUs)
   --out PATH                results JSON (default build/results/bench-<timestamp>.json; latest.json is also written)
@@ -376,7 +377,7 @@ async function main(argv: string[]): Promise<number> {
       problem = `no result JSON (${exitText})`;
     }
     if (r.exitCode !== 0 && r.exitCode !== 1) problem ??= `runner ${exitText}`;
-    const missing = problems.filter((pr) => !got.some((g) => g.m === pr.m && g.n === pr.n && g.k === pr.k && (g.l ?? 1) === (pr.l ?? 1)));
+    const missing = problems.filter((pr) => !got.some((g) => sameProblem(g, pr)));
     for (const pr of missing) got.push(errorRow(b.kernel.name, b.kernel.target, pr, problem ?? `no result for this problem (${exitText})`));
     rows.push(...got);
     const bad = got.filter(isFailure).length;

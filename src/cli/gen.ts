@@ -13,7 +13,8 @@ import { plan, planGemvKernel, GENERATOR_VERSION } from "../codegen/plan.js";
 import { locateKernelProperties } from "../dsl/locate.js";
 import type { AnyKernelSpec } from "../dsl/types.js";
 import { formatViolation, isGemvSpec, validate } from "../dsl/validate.js";
-import type { Manifest, ManifestKernel } from "./manifest.js";
+import { groupShapes, isGroupedProblem } from "../dsl/index.js";
+import { groupedProblem, type Manifest, type ManifestKernel } from "./manifest.js";
 
 const root = process.cwd();
 
@@ -168,7 +169,8 @@ async function main(): Promise<number> {
         target: spec.target,
         file: outFile,
         source,
-        problems: spec.problems.map((p) => ({ m: p.m, n: p.n, k: p.k })),
+        ...(spec.op.kind === "groupedGemm" ? { op: "groupedGemm" as const } : {}),
+        problems: spec.problems.map((p) => (isGroupedProblem(p) ? groupedProblem(groupShapes(p)) : { m: p.m, n: p.n, k: p.k })),
         summary: {
           tile: [kernelPlan.tile.m, kernelPlan.tile.n, kernelPlan.tile.k],
           cluster: [kernelPlan.cluster.m, kernelPlan.cluster.n],

@@ -13,6 +13,17 @@ export interface Problem {
   k: number;
   /** Batches (GEMV kernels); absent means 1. */
   l?: number;
+  /**
+   * Grouped GEMM kernels: one shape per group (then m is the sum of the groups' M, n and k those of
+   * group 0, as in the runner's JSON); absent for every other kernel.
+   */
+  groups?: GroupShape[];
+}
+
+export interface GroupShape {
+  m: number;
+  n: number;
+  k: number;
 }
 
 export interface KernelSummary {
@@ -27,8 +38,11 @@ export interface KernelSummary {
 
 export interface ManifestKernel {
   name: string;
-  /** "gemv" for GEMV kernels (problems have n = 1 and l batches); absent for the GEMM family. */
-  op?: "gemv";
+  /**
+   * "gemv" for GEMV kernels (problems have n = 1 and l batches), "groupedGemm" for grouped GEMMs
+   * (problems have groups); absent for the other GEMM-family kernels.
+   */
+  op?: "gemv" | "groupedGemm";
   target: ManifestTarget;
   /** Repository-relative path of the generated TU, "generated/<name>.cu". */
   file: string;
@@ -49,9 +63,18 @@ export class ManifestError extends Error {
 
 export const MANIFEST_PATH = "generated/manifest.json";
 
-/** "MxNxK" (also "M,N,K") → Problem; throws on anything else. */
+/** A grouped problem from its groups: m summed, n and k of group 0 (the runner's convention). */
+export function groupedProblem(groups: GroupShape[]): Problem {
+  return { m: groups.reduce((sum, g) => sum + g.m, 0), n: groups[0]!.n, k: groups[0]!.k, groups };
+}
+
+/**
+ * "MxNxK" or "MxNxKxL" → Problem; a grouped problem lists values per group with commas,
+ * "80,176,128x4096x7168" (lists of equal length, or one value for every group). Throws on anything else.
+ */
 export function parseShape(text: string): Problem {
-  const m = /^\s*(\d+)\s*[xX,]\s*(\d+)\s*[xX,]\s*(\d+)\s*(?:[xX,]\s*(\d+)\s*)?$/.exec(text);
+  if (text.includes(",")) return parseGroupedShape(text);
+  const m = /^\s*(\d+)\s*[xX]\s*(\d+)\s*[xX]\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?$/.exec(text);
   if (!m) throw new ManifestError(`bad shape '${text}': expected MxNxK or MxNxKxL, e.g. 4096x4096x4096`);
   const [m_, n_, k_] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const l = m[4] !== undefined ? Number(m[4]) : undefined;
@@ -59,8 +82,39 @@ export function parseShape(text: string): Problem {
   return { m: m_, n: n_, k: k_, ...(l !== undefined && l !== 1 ? { l } : {}) };
 }
 
+function parseGroupedShape(text: string): Problem {
+  const parts = text.trim().split(/[xX]/);
+  const lists = parts.map((part) => part.split(",").map((v) => v.trim()));
+  if (parts.length !== 3 || lists.some((l) => l.some((v) => !/^\d+$/.test(v)))) {
+    throw new ManifestError(`bad grouped shape '${text}': expected M1,M2,...xNxK (N and K may be lists too), e.g. 80,176x4096x7168`);
+  }
+  const [ms, ns, ks] = lists.map((l) => l.map(Number)) as [number[], number[], number[]];
+  const groups = Math.max(ms.length, ns.length, ks.length);
+  if ([ms, ns, ks].some((l) => l.length !== 1 && l.length !== groups)) {
+    throw new ManifestError(`bad grouped shape '${text}': the M, N and K lists must have the same length (or one value for every group)`);
+  }
+  const at = (l: number[], g: number): number => (l.length === 1 ? l[0]! : l[g]!);
+  const shapes = Array.from({ length: groups }, (_, g) => ({ m: at(ms, g), n: at(ns, g), k: at(ks, g) }));
+  if (shapes.some((g) => g.m <= 0 || g.n <= 0 || g.k <= 0)) throw new ManifestError(`bad grouped shape '${text}': every dimension must be positive`);
+  return groupedProblem(shapes);
+}
+
+/** The runner's --problem text: "MxNxK", "MxNxKxL", or for groups "M1,M2,...xNxK" (lists collapsed when equal). */
 export function formatShape(p: Problem): string {
+  if (p.groups !== undefined) {
+    const list = (vals: number[]): string => (vals.every((v) => v === vals[0]) ? String(vals[0]) : vals.join(","));
+    return `${list(p.groups.map((g) => g.m))}x${list(p.groups.map((g) => g.n))}x${list(p.groups.map((g) => g.k))}`;
+  }
   return p.l !== undefined && p.l !== 1 ? `${p.m}x${p.n}x${p.k}x${p.l}` : `${p.m}x${p.n}x${p.k}`;
+}
+
+/** Whether two problems are the same shape (groups compared one by one). */
+export function sameProblem(a: Problem, b: Problem): boolean {
+  if ((a.groups === undefined) !== (b.groups === undefined)) return false;
+  if (a.groups !== undefined && b.groups !== undefined) {
+    return a.groups.length === b.groups.length && a.groups.every((g, i) => g.m === b.groups![i]!.m && g.n === b.groups![i]!.n && g.k === b.groups![i]!.k);
+  }
+  return a.m === b.m && a.n === b.n && a.k === b.k && (a.l ?? 1) === (b.l ?? 1);
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -84,7 +138,9 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
     const at = `${where}: kernels[${i}]`;
     if (!isObj(k)) throw new ManifestError(`${at}: expected an object`);
     const { name, target, file, source, problems, summary, op } = k;
-    if (op !== undefined && op !== "gemv") throw new ManifestError(`${at}: "op" must be "gemv" or absent, got ${JSON.stringify(op)}`);
+    if (op !== undefined && op !== "gemv" && op !== "groupedGemm") {
+      throw new ManifestError(`${at}: "op" must be "gemv", "groupedGemm" or absent, got ${JSON.stringify(op)}`);
+    }
     if (typeof name !== "string" || !/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new ManifestError(`${at}: "name" must be a non-empty string of [A-Za-z0-9_.-], got ${JSON.stringify(name)}`);
     }
@@ -101,6 +157,13 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
       if (!isObj(p) || !isPosInt(p.m) || !isPosInt(p.n) || !isPosInt(p.k) || (p.l !== undefined && !isPosInt(p.l))) {
         throw new ManifestError(`${atN}: problems[${j}] must be {m, n, k[, l]} of positive integers, got ${JSON.stringify(p)}`);
       }
+      if (p.groups !== undefined) {
+        const groups = p.groups;
+        if (!Array.isArray(groups) || groups.length === 0 || !groups.every((g) => isObj(g) && isPosInt(g.m) && isPosInt(g.n) && isPosInt(g.k))) {
+          throw new ManifestError(`${atN}: problems[${j}].groups must be a non-empty array of {m, n, k} of positive integers`);
+        }
+        return groupedProblem(groups.map((g: Record<string, unknown>) => ({ m: g.m as number, n: g.n as number, k: g.k as number })));
+      }
       return { m: p.m, n: p.n, k: p.k, ...(p.l !== undefined ? { l: p.l } : {}) };
     });
     if (!isObj(summary)) throw new ManifestError(`${atN}: "summary" must be an object`);
@@ -113,7 +176,7 @@ export function validateManifest(data: unknown, where = MANIFEST_PATH): Manifest
     if (summary.tmemColumns !== undefined && !isPosInt(summary.tmemColumns)) throw new ManifestError(`${atN}: summary.tmemColumns must be a positive integer`);
     return {
       name,
-      ...(op === "gemv" ? { op: "gemv" as const } : {}),
+      ...(op === "gemv" || op === "groupedGemm" ? { op } : {}),
       target: target as ManifestTarget,
       file,
       source,

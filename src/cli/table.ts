@@ -34,6 +34,8 @@ export interface RunnerResult {
   ratio: number | null;
   /** Batches (GEMV); absent when 1. */
   l?: number;
+  /** Grouped GEMM: one shape per group (m is then their M summed, n and k group 0's); absent otherwise. */
+  groups?: { m: number; n: number; k: number }[];
   /** GEMV (memory-bound): GB/s of A + B + D moved, and the device copy bandwidth the runner measured. */
   gbps?: number;
   copy_gbps?: number;
@@ -68,7 +70,16 @@ export function normalizeResult(v: unknown): RunnerResult {
   const status = (typeof v.status === "string" ? v.status.toLowerCase() : "") as ResultStatus;
   const us = num(v.us);
   const l = num(v.l) ?? 1;
-  const flops = 2 * m * n * k * l;
+  let groups: { m: number; n: number; k: number }[] | undefined;
+  if (v.groups !== undefined) {
+    if (!Array.isArray(v.groups)) throw new Error(`result entry has a "groups" that is not a list: ${JSON.stringify(v)}`);
+    groups = v.groups.map((g: unknown) => {
+      const gm = isObj(g) ? num(g.m) : null, gn = isObj(g) ? num(g.n) : null, gk = isObj(g) ? num(g.k) : null;
+      if (gm === null || gn === null || gk === null) throw new Error(`result entry has a group without m/n/k: ${JSON.stringify(g)}`);
+      return { m: gm, n: gn, k: gk };
+    });
+  }
+  const flops = groups ? groups.reduce((sum, g) => sum + 2 * g.m * g.n * g.k, 0) : 2 * m * n * k * l;
   const gbps = num(v.gbps);
   const copyGbps = num(v.copy_gbps);
   const tflops = num(v.tflops) ?? (us !== null && us > 0 ? flops / (us * 1e6) : null);
@@ -98,6 +109,7 @@ export function normalizeResult(v: unknown): RunnerResult {
     baseline,
     ratio,
     ...(l !== 1 ? { l } : {}),
+    ...(groups ? { groups } : {}),
     ...(gbps !== null ? { gbps } : {}),
     ...(copyGbps !== null ? { copy_gbps: copyGbps } : {}),
   };
@@ -120,9 +132,15 @@ export function parseRunnerReport(text: string): RunnerReport {
 }
 
 /** A row standing for a problem that produced no runner result (the binary crashed, timed out, ...). */
-export function errorRow(kernel: string, target: string, p: { m: number; n: number; k: number; l?: number }, message: string): BenchRow {
+export function errorRow(
+  kernel: string,
+  target: string,
+  p: { m: number; n: number; k: number; l?: number; groups?: { m: number; n: number; k: number }[] },
+  message: string,
+): BenchRow {
   return {
     ...(p.l !== undefined && p.l !== 1 ? { l: p.l } : {}),
+    ...(p.groups !== undefined ? { groups: p.groups } : {}),
     kernel,
     target,
     m: p.m,
@@ -224,8 +242,15 @@ export function formatCopyShare(gbps: number | null | undefined, copy: number | 
   return gbps == null || copy == null || copy <= 0 ? DASH : `${((100 * gbps) / copy).toFixed(1)}%`;
 }
 
-/** "MxNxK", or "MxNxKxL" for a batched (GEMV) problem. */
-export function formatRowShape(r: { m: number; n: number; k: number; l?: number }): string {
+/**
+ * "MxNxK", "MxNxKxL" for a batched (GEMV) problem, or for a grouped one its group count and the
+ * lists of M, N and K (a list whose values are all equal shown once): "8g [80,176,…]x4096x7168".
+ */
+export function formatRowShape(r: { m: number; n: number; k: number; l?: number; groups?: { m: number; n: number; k: number }[] }): string {
+  if (r.groups !== undefined) {
+    const list = (vals: number[]): string => (vals.every((v) => v === vals[0]) ? String(vals[0]) : `[${vals.join(",")}]`);
+    return `${r.groups.length}g ${list(r.groups.map((g) => g.m))}x${list(r.groups.map((g) => g.n))}x${list(r.groups.map((g) => g.k))}`;
+  }
   return r.l !== undefined && r.l !== 1 ? `${r.m}x${r.n}x${r.k}x${r.l}` : `${r.m}x${r.n}x${r.k}`;
 }
 

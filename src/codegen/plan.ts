@@ -42,6 +42,11 @@ export interface Sm90KernelPlan {
    * from the same A descriptor into two accumulator sets; the epilogue stores silu(acc1) · acc2.
    */
   readonly dual: boolean;
+  /**
+   * Grouped GEMM: the tile list spans every group of a launch and the per-group tensor maps travel in
+   * a `tableBytes`-byte kernel parameter sized for `maxGroups` groups; false for other ops.
+   */
+  readonly grouped: false | { readonly maxGroups: number; readonly tableBytes: number };
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
   readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
@@ -97,6 +102,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     target: spec.target,
     template: "sm90/gemm.cu.hbs",
     dual: spec.op.kind === "dualGemm",
+    grouped: spec.op.kind === "groupedGemm" ? { maxGroups: spec.op.maxGroups, tableBytes: budget.groupTableBytes } : false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: tileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
@@ -121,7 +127,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
     mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
     epilogue: { kind: spec.epilogue.kind, chunkColumns: budget.epilogueChunkColumns },
-    scheduler: planSchedule(spec.scheduler, "cluster tiles"),
+    scheduler: planSchedule(spec.scheduler, spec.op.kind === "groupedGemm" ? "tiles" : "cluster tiles"),
     problems: spec.problems,
   };
 }

@@ -34,6 +34,24 @@ export interface Sm90Budget {
   readonly consumerRegisters: number;
   /** fp32 accumulator registers per consumer thread: 64×N tile over 128 threads, times `products`. */
   readonly accumulatorRegisters: number;
+  /**
+   * A grouped GEMM's kernel parameter: the group table (tensor maps of A, B and D plus one shape
+   * record per group, then the group and tile counts); 0 for other ops.
+   */
+  readonly groupTableBytes: number;
+}
+
+/** Bytes of one group's shape record in the grouped GEMM's table: m, n, k, first tile, M/N/K blocks, padding. */
+export const GROUP_SHAPE_BYTES = 32;
+/** The table's tail: the group count and the tile count (two ints). */
+export const GROUP_TABLE_TAIL_BYTES = 8;
+
+/**
+ * Bytes of the grouped GEMM's parameter table for `maxGroups` groups (see Sm90Budget.groupTableBytes):
+ * three tensor maps and a shape per group, the tail, padded to the tensor map's alignment (its size).
+ */
+export function groupTableBytes(maxGroups: number): number {
+  return alignUp(maxGroups * (3 * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES) + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
 }
 
 /** Registers the producer warpgroup keeps after `setmaxnreg.dec` (it only issues TMA). */
@@ -85,6 +103,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
     accumulatorRegisters: (products * SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
+    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups) : 0,
   };
 }
 

@@ -74,6 +74,8 @@ export type CheckRuleCode =
   | "STAGES"
   | "EPILOGUE-SILU-MUL"
   | "DUAL-GEMM-EPILOGUE"
+  | "GROUPED-GEMM-TARGET"
+  | "GROUPED-GEMM-CLUSTER"
   | "GEMV-TARGET"
   | "GEMV-DTYPE"
   | "GEMV-EPILOGUE";
@@ -280,7 +282,35 @@ type CheckEpilogue<T extends KernelConfig> = T["epilogue"] extends { readonly ki
     ? { readonly epilogue: DualGemmEpilogue }
     : unknown;
 
-type CommonRules<T extends KernelConfig> = CheckEpilogue<T> & Fragment<
+type GroupedGemmTarget = Violation<
+  "GROUPED-GEMM-TARGET",
+  "a grouped GEMM is generated for sm_90a only (its per-group tensor maps and tile walk live in the wgmma kernel); legal: \"sm_90a\""
+>;
+
+type GroupedGemmCluster = Violation<
+  "GROUPED-GEMM-CLUSTER",
+  "a grouped GEMM is generated for single-CTA clusters (neighbouring tiles may belong to different groups); legal: 1"
+>;
+
+/** A grouped GEMM: target sm_90a, and a cluster (if given) of [1, 1]. */
+type CheckGrouped<T extends KernelConfig> = T["op"] extends { readonly kind: "groupedGemm" }
+  ? Fragment<
+      Require<T["target"], "sm_90a", GroupedGemmTarget>,
+      { readonly target: Require<T["target"], "sm_90a", GroupedGemmTarget> }
+    > &
+      (T["tiler"] extends { readonly cluster: readonly [infer X, infer Y] }
+        ? Fragment<
+            Require<X, 1, GroupedGemmCluster> & Require<Y, 1, GroupedGemmCluster>,
+            {
+              readonly tiler: {
+                readonly cluster: readonly [Require<X, 1, GroupedGemmCluster>, Require<Y, 1, GroupedGemmCluster>];
+              };
+            }
+          >
+        : unknown)
+  : unknown;
+
+type CommonRules<T extends KernelConfig> = CheckEpilogue<T> & CheckGrouped<T> & Fragment<
   CheckStages<T["stages"]>,
   { readonly stages: CheckStages<T["stages"]> }
 > &

@@ -65,6 +65,14 @@ export const SM90 = {
   tmaMaxBoxDim: { value: 256, source: `${PTX_TMA}: each box dimension is at most 256 elements` },
   tmaAlignBytes: { value: 16, source: `${PTX_TMA}: global address 16-byte aligned, global strides multiples of 16 bytes` },
   swizzleBytes: { value: 128, source: `${PTX_TMA}: with SWIZZLE_128B the inner box dimension in bytes must be at most 128` },
+  kernelParamBytes: {
+    value: 32764,
+    source: "CUDA C++ Programming Guide, 'Function Parameters' (__global__ parameters): at most 32,764 bytes on compute capability 7.0 and above with CUDA 12.1 or later (4 KB before)",
+  },
+  tensorMapBytes: {
+    value: 128,
+    source: "CUDA driver API, cuda.h (CUDA 13.0): CUtensorMap is CU_TENSOR_MAP_NUM_QWORDS = 16 eight-byte words (128 bytes), declared alignas(128), so a struct holding one is 128-byte aligned",
+  },
   smemAlignBytes: { value: 1024, source: "PTX ISA 8.x, section 9.7.15.5.1 'Matrix Descriptor': a 128-byte-swizzled operand repeats every 8 rows x 128 B = 1024 B, so each tile starts 1024-byte aligned" },
 } as const;
 

@@ -7,6 +7,9 @@ import type {
   BlockScale,
   DualGemmOp,
   GemmOp,
+  GroupedGemmOp,
+  GroupedProblem,
+  Problem,
   GemvKernelConfig,
   GemvOp,
   GemvSpec,
@@ -38,8 +41,34 @@ export function defineKernel<const T extends KernelConfig>(config: T & CheckKern
     stages: c.stages,
     scheduler: c.scheduler,
     epilogue: c.epilogue,
-    problems: c.problems.map((p) => ({ m: p.m, n: p.n, k: p.k })),
+    problems: c.problems.map((p) =>
+      c.op.kind === "groupedGemm"
+        ? { m: asList(p.m), n: asList(p.n), k: asList(p.k) }
+        : // A list given to a plain op is kept as a list for the validator to report (PROBLEM-GROUPED).
+          Array.isArray(p.m) || Array.isArray(p.n) || Array.isArray(p.k)
+          ? { m: asList(p.m), n: asList(p.n), k: asList(p.k) }
+          : { m: p.m as number, n: p.n as number, k: p.k as number },
+    ),
   };
+}
+
+function asList(v: number | readonly number[]): readonly number[] {
+  return typeof v === "number" ? [v] : [...v];
+}
+
+/** True for a grouped problem (lists of M, N, K), false for a plain one. */
+export function isGroupedProblem(p: Problem | GroupedProblem): p is GroupedProblem {
+  return Array.isArray(p.m);
+}
+
+/**
+ * One shape per group of a validated grouped problem: entry g of each list, a one-entry list
+ * standing for every group.
+ */
+export function groupShapes(p: GroupedProblem): Problem[] {
+  const groups = Math.max(p.m.length, p.n.length, p.k.length);
+  const at = (list: readonly number[], g: number): number => (list.length === 1 ? list[0]! : list[g]!);
+  return Array.from({ length: groups }, (_, g) => ({ m: at(p.m, g), n: at(p.n, g), k: at(p.k, g) }));
 }
 
 /**
@@ -70,6 +99,18 @@ export function dualGemm<const A extends DType, const B extends DType, const Out
   dtypes: { readonly a: A; readonly b: B; readonly out: Out } & CheckGemmDTypes<A, B, Out>,
 ): DualGemmOp<A, B, Out> {
   return { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" };
+}
+
+/**
+ * Grouped GEMM: D_g = A_g·B_gᵀ for every group g (each with its own M, N, K and pointers), one
+ * launch for all groups; fp32 accumulation. `maxGroups` (default 16) is the most groups a launch
+ * takes: their tensor maps travel in the launch's parameter block. sm_90a only; its epilogue is
+ * store(). Problems list M (and N, K) per group: `{ m: [80, 176, 128], n: 4096, k: 7168 }`.
+ */
+export function groupedGemm<const A extends DType, const B extends DType, const Out extends DType>(
+  dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly maxGroups?: number } & CheckGemmDTypes<A, B, Out>,
+): GroupedGemmOp<A, B, Out> {
+  return { kind: "groupedGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32", maxGroups: dtypes.maxGroups ?? 16 };
 }
 
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */

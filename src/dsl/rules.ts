@@ -298,6 +298,31 @@ export const RULES = {
     summary: "a dual GEMM is generated with cluster M 1 ([1, 1], [1, 2], [1, 4]): A may be multicast along N; B1 and B2 are not multicast",
     source: `${GEMM_TEMPLATE}: the dual GEMM's B2 loads are built and reviewed for the unicast B path only`,
   },
+  "GROUPED-GEMM-TARGET": {
+    kind: "generator",
+    summary: `a grouped GEMM is generated for ${SM90.target} only`,
+    source: `${GEMM_TEMPLATE}: the grouped GEMM is a mode of the wgmma kernel (templates/common/grouped_schedule.hbs); ${SM100_TEMPLATE} has none`,
+  },
+  "GROUPED-GEMM-MAX-GROUPS": {
+    kind: "hardware",
+    summary: `op.maxGroups is a positive integer whose group table (${SM90.tensorMapBytes.value}-byte tensor maps of A, B and D plus a shape record per group) fits the ${SM90.kernelParamBytes.value} bytes of a kernel's parameters: budget.groupTableBytes <= ${SM90.kernelParamBytes.value}`,
+    source: `${SM90.kernelParamBytes.source}; ${SM90.tensorMapBytes.source}`,
+  },
+  "GROUPED-GEMM-CLUSTER": {
+    kind: "generator",
+    summary: "a grouped GEMM is generated with cluster [1, 1]: consecutive tiles may belong to different groups, so cluster neighbours would multicast from different tensor maps",
+    source: `${GEMM_TEMPLATE}: the grouped tile walk hands out single-CTA units`,
+  },
+  "GROUPED-GEMM-SCHED": {
+    kind: "generator",
+    summary: "a grouped GEMM is generated without split-K and stream-K (splitK 1, streamK false)",
+    source: "templates/common/grouped_schedule.hbs: a unit is one whole output tile of one group",
+  },
+  "PROBLEM-GROUPS": {
+    kind: "generator",
+    summary: "a grouped GEMM's problem lists m, n and k per group (lists of one length, or one number for every group), with at most op.maxGroups groups; every other op takes one number per dimension",
+    source: "templates/common/host.hbs: gk_check (GK-GROUPS) and the runner's grouped --problem syntax",
+  },
   "PROBLEM-POSITIVE": {
     kind: "generator",
     summary: `each problem's m, n and k are positive integers of at most ${MAX_PROBLEM_DIM} (passed as C int)`,

@@ -50,7 +50,24 @@ export interface DualGemmOp<A extends DType = DType, B extends DType = DType, Ou
   readonly scale?: undefined;
 }
 
-export type Op = GemmOp | DualGemmOp;
+/**
+ * Grouped GEMM (sm_90a): for every group g of a launch, D_g[M_g,N_g] = A_g[M_g,K_g] · B_g[N_g,K_g]ᵀ,
+ * each group with its own shape and pointers, all computed by one persistent launch that walks one
+ * tile list across the groups. `maxGroups` sizes the table of per-group tensor maps that travels in
+ * the launch's parameter block (so a launch takes 1..maxGroups groups).
+ */
+export interface GroupedGemmOp<A extends DType = DType, B extends DType = DType, Out extends DType = DType> {
+  readonly kind: "groupedGemm";
+  readonly a: A;
+  readonly b: B;
+  readonly out: Out;
+  readonly accumulator: "fp32";
+  readonly maxGroups: number;
+  /** A grouped GEMM has no block scales (kept so that `op.scale` reads alike on every op). */
+  readonly scale?: undefined;
+}
+
+export type Op = GemmOp | DualGemmOp | GroupedGemmOp;
 
 export interface Tiler {
   /**
@@ -100,6 +117,28 @@ export interface Problem {
   readonly k: number;
 }
 
+/**
+ * A grouped GEMM's problem as a user writes it: lists of M, N and K, one entry per group; a single
+ * number stands for every group (the suite's cases share N and K: `{ m: [80, 176, 128], n: 4096,
+ * k: 7168 }`).
+ */
+export interface GroupedProblemInput {
+  readonly m: number | readonly number[];
+  readonly n: number | readonly number[];
+  readonly k: number | readonly number[];
+}
+
+/**
+ * A grouped GEMM's problem after defineKernel: the lists as written, single numbers made one-entry
+ * lists. The validator checks that the lists are as long as each other (or one entry long, which
+ * stands for every group); `groupShapes` then expands them to one shape per group.
+ */
+export interface GroupedProblem {
+  readonly m: readonly number[];
+  readonly n: readonly number[];
+  readonly k: readonly number[];
+}
+
 /** What a user passes to defineKernel (before defaults are applied). */
 export interface KernelConfig {
   readonly name: string;
@@ -109,8 +148,8 @@ export interface KernelConfig {
   readonly stages: number;
   readonly scheduler: Scheduler;
   readonly epilogue: Epilogue;
-  /** Shapes the benchmark runs for this kernel. */
-  readonly problems: readonly Problem[];
+  /** Shapes the benchmark runs for this kernel (a grouped GEMM's may list M, N, K per group). */
+  readonly problems: readonly (Problem | GroupedProblemInput)[];
 }
 
 /** The plain, serialisable kernel description that leaves the DSL layer. */
@@ -127,7 +166,8 @@ export interface KernelSpec {
   readonly stages: number;
   readonly scheduler: Scheduler;
   readonly epilogue: Epilogue;
-  readonly problems: readonly Problem[];
+  /** Plain shapes for gemm and dualGemm; GroupedProblem for groupedGemm (checked by the validator). */
+  readonly problems: readonly (Problem | GroupedProblem)[];
 }
 
 /**

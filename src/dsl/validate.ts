@@ -7,7 +7,15 @@
  * checked only here. Each violation names its rule (rules.ts), the property path, the offending
  * value and the legal values that would fix it, computed where possible.
  */
-import { CONSUMER_REGISTER_OVERHEAD, sm100Budget, sm90Budget, type Sm100Budget, type Sm90Budget } from "./budget.js";
+import {
+  CONSUMER_REGISTER_OVERHEAD,
+  GROUP_SHAPE_BYTES,
+  groupTableBytes,
+  sm100Budget,
+  sm90Budget,
+  type Sm100Budget,
+  type Sm90Budget,
+} from "./budget.js";
 import {
   CLUSTER_WIDTHS,
   DTYPES,
@@ -176,8 +184,32 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
   if (!op) {
     report("SPEC-FORM", "op", `op is ${show(s["op"])}, not an operation`, show(s["op"]), "gemm({ a, b, out })");
   } else {
-    if (op["kind"] !== "gemm" && op["kind"] !== "dualGemm") {
-      report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm" or "dualGemm"`);
+    if (op["kind"] !== "gemm" && op["kind"] !== "dualGemm" && op["kind"] !== "groupedGemm") {
+      report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm", "dualGemm" or "groupedGemm"`);
+    }
+    if (op["kind"] === "groupedGemm" && sm100) {
+      report(
+        "GROUPED-GEMM-TARGET",
+        "target",
+        `a grouped GEMM is not generated for ${show(target)}`,
+        show(target),
+        `target: "${SM90.target}" for groupedGemm`,
+      );
+    }
+    if (op["kind"] === "groupedGemm") {
+      const maxGroups = op["maxGroups"];
+      const fit = largestGroupTable();
+      if (!(isInt(maxGroups) && maxGroups >= 1)) {
+        report("GROUPED-GEMM-MAX-GROUPS", "op.maxGroups", `maxGroups ${show(maxGroups)} is not a positive integer`, show(maxGroups), `maxGroups an integer from 1 to ${fit}`);
+      } else if (groupTableBytes(maxGroups) > SM90.kernelParamBytes.value) {
+        report(
+          "GROUPED-GEMM-MAX-GROUPS",
+          "op.maxGroups",
+          `maxGroups ${fmt(maxGroups)} needs a ${fmt(groupTableBytes(maxGroups))}-byte group table (three ${SM90.tensorMapBytes.value}-byte tensor maps and a ${GROUP_SHAPE_BYTES}-byte shape per group), more than the ${fmt(SM90.kernelParamBytes.value)} bytes of a kernel's parameters`,
+          fmt(maxGroups),
+          `maxGroups an integer from 1 to ${fit}`,
+        );
+      }
     }
     if (op["kind"] === "dualGemm" && sm100) {
       report(
@@ -193,6 +225,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     }
   }
   const dual = op?.["kind"] === "dualGemm";
+  const grouped = op?.["kind"] === "groupedGemm";
   const a = op?.["a"];
   const b = op?.["b"];
   const out = op?.["out"];
@@ -332,6 +365,16 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     };
     checkSlice("A", "tiler.mma[0]", tileM, "tile M", cn, "cluster N");
     checkSlice("B", "tiler.mma[1]", tileN, "tile N", cm, "cluster M");
+  }
+
+  if (grouped && cluster && (cluster[0] !== 1 || cluster[1] !== 1)) {
+    report(
+      "GROUPED-GEMM-CLUSTER",
+      "tiler.cluster",
+      `cluster ${show(cluster)}: a grouped GEMM is generated for single-CTA clusters (tiles of different groups sit side by side in the tile list, so cluster neighbours would need different tensor maps)`,
+      show(cluster),
+      "cluster: [1, 1] for groupedGemm",
+    );
   }
 
   if (sm90 && dual && cluster && cluster[0] !== 1 && (CLUSTER_WIDTHS as readonly number[]).includes(cluster[0])) {
@@ -514,6 +557,15 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         "splitK: 1 and streamK: false for dualGemm",
       );
     }
+    if (grouped && ((isInt(splitK) && splitK > 1) || streamK === true)) {
+      report(
+        "GROUPED-GEMM-SCHED",
+        streamK === true ? "scheduler.streamK" : "scheduler.splitK",
+        `${streamK === true ? "stream-K" : `splitK ${show(splitK)}`} is not generated for a grouped GEMM: its units are whole output tiles of the groups`,
+        streamK === true ? "streamK: true" : `splitK ${show(splitK)}`,
+        "splitK: 1 and streamK: false for groupedGemm",
+      );
+    }
     const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;
     const sharedTiles = splitKValid && (splitK > 1 || streamK === true);
     if (!sharedTiles || dual) {
@@ -560,45 +612,95 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
   if (!Array.isArray(problems)) {
     report("SPEC-FORM", "problems", `problems ${show(problems)} is not a list`, show(problems), "[{ m, n, k }, ...]");
   } else {
-    problems.forEach((p: unknown, i: number) => {
-      const path = `problems[${i}]`;
-      if (!isRecord(p)) {
-        report("SPEC-FORM", path, `problem ${show(p)} is not { m, n, k }`, show(p), "{ m, n, k } of positive integers");
-        return;
-      }
+    // One shape's checks; `at(dim)` is the property path of its m, n or k.
+    const checkShape = (m: unknown, n: unknown, k: unknown, at: (dim: "m" | "n" | "k") => string): void => {
+      const dims = { m, n, k };
       for (const dim of ["m", "n", "k"] as const) {
-        const v = p[dim];
+        const v = dims[dim];
         if (!(isPositiveInt(v) && v <= MAX_PROBLEM_DIM)) {
-          report("PROBLEM-POSITIVE", `${path}.${dim}`, `${dim} ${show(v)} is not a positive integer that fits a C int`, show(v), `${dim} an integer from 1 to ${fmt(MAX_PROBLEM_DIM)}`);
+          report("PROBLEM-POSITIVE", at(dim), `${dim} ${show(v)} is not a positive integer that fits a C int`, show(v), `${dim} an integer from 1 to ${fmt(MAX_PROBLEM_DIM)}`);
         }
       }
       const align = SM90.tmaAlignBytes.value;
-      const k = p["k"];
       const kBytes = [a, b].filter(isDType).map((t) => DTYPES[t].bytes);
       if (isPositiveInt(k) && kBytes.length > 0) {
         const step = Math.max(...kBytes.map((bytes) => align / gcd(align, bytes)));
         if (k % step !== 0) {
           report(
             "PROBLEM-ALIGN-K",
-            `${path}.k`,
+            at("k"),
             `k ${fmt(k)} makes the rows of A and B ${kBytes.map((bytes) => `${fmt(k * bytes)} B`).filter((x, j, all) => all.indexOf(x) === j).join(" and ")}, not a multiple of ${align} bytes as TMA needs for a global stride`,
             fmt(k),
             `k a multiple of ${step} for ${[a, b].filter(isDType).filter((x, j, all) => all.indexOf(x) === j).join("/")}${eg(nearestMultiples(k, step))}`,
           );
         }
       }
-      const n = p["n"];
       if (isPositiveInt(n) && isDType(out)) {
         const step = align / gcd(align, DTYPES[out].bytes);
         if (n % step !== 0) {
           report(
             "PROBLEM-ALIGN-N",
-            `${path}.n`,
+            at("n"),
             `n ${fmt(n)} makes the rows of D ${fmt(n * DTYPES[out].bytes)} B, not a multiple of ${align} bytes as TMA needs for a global stride`,
             fmt(n),
             `n a multiple of ${step} for ${out} output${eg(nearestMultiples(n, step))}`,
           );
         }
+      }
+    };
+    const maxGroups = grouped && isInt(op?.["maxGroups"]) ? (op["maxGroups"] as number) : undefined;
+    problems.forEach((p: unknown, i: number) => {
+      const path = `problems[${i}]`;
+      if (!isRecord(p)) {
+        report("SPEC-FORM", path, `problem ${show(p)} is not { m, n, k }`, show(p), "{ m, n, k } of positive integers");
+        return;
+      }
+      const lists = (["m", "n", "k"] as const).filter((dim) => Array.isArray(p[dim]));
+      if (!grouped) {
+        if (lists.length > 0) {
+          report(
+            "PROBLEM-GROUPS",
+            `${path}.${lists[0]}`,
+            `${lists[0]} ${show(p[lists[0]!])} is a list, but only a grouped GEMM has several problems per launch`,
+            show(p[lists[0]!]),
+            `one number per dimension for ${show(op?.["kind"])}, or op groupedGemm({ a, b, out }) for lists`,
+          );
+          return;
+        }
+        checkShape(p["m"], p["n"], p["k"], (dim) => `${path}.${dim}`);
+        return;
+      }
+      // A grouped problem: lists of M, N and K (defineKernel makes single numbers one-entry lists).
+      const dimLists = (["m", "n", "k"] as const).map((dim) => (Array.isArray(p[dim]) ? (p[dim] as unknown[]) : [p[dim]]));
+      const groups = Math.max(...dimLists.map((l) => l.length));
+      let shapeOk = true;
+      (["m", "n", "k"] as const).forEach((dim, d) => {
+        const len = dimLists[d]!.length;
+        if (len === 0 || (len !== 1 && len !== groups)) {
+          shapeOk = false;
+          report(
+            "PROBLEM-GROUPS",
+            `${path}.${dim}`,
+            `${dim} lists ${fmt(len)} group(s) where the problem has ${fmt(groups)}`,
+            show(p[dim]),
+            `a list of ${fmt(groups)} values (one per group), or one number for every group`,
+          );
+        }
+      });
+      if (!shapeOk) return;
+      if (maxGroups !== undefined && groups > maxGroups) {
+        report(
+          "PROBLEM-GROUPS",
+          `${path}.m`,
+          `the problem has ${fmt(groups)} groups, more than the kernel's maxGroups ${fmt(maxGroups)} (the size of its group table)`,
+          fmt(groups),
+          `at most ${fmt(maxGroups)} groups, or raise op.maxGroups`,
+        );
+      }
+      for (let g = 0; g < groups; g++) {
+        const value = (d: number): unknown => (dimLists[d]!.length === 1 ? dimLists[d]![0] : dimLists[d]![g]);
+        const dimIndex = { m: 0, n: 1, k: 2 } as const;
+        checkShape(value(0), value(1), value(2), (dim) => (dimLists[dimIndex[dim]]!.length === 1 ? `${path}.${dim}` : `${path}.${dim}[${g}]`));
       }
     });
   }
@@ -611,6 +713,13 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     return { ok: false, violations };
   }
   return { ok: true, kernel: budget ? { spec, budget } : { spec, budget: budget100! } };
+}
+
+/** The most groups whose table fits a kernel's parameters (GROUPED-GEMM-MAX-GROUPS). */
+export function largestGroupTable(): number {
+  let groups = 1;
+  while (groupTableBytes(groups + 1) <= SM90.kernelParamBytes.value) groups++;
+  return groups;
 }
 
 /** The largest stage count whose shared memory fits a block (0 if none). */

@@ -33,6 +33,8 @@ export interface Sm100KernelPlan {
   readonly name: string;
   readonly target: "sm_100a";
   readonly template: "sm100/gemm.cu.hbs";
+  /** No grouped GEMM on sm_100a yet (GROUPED-GEMM-TARGET); the shared host code reads this. */
+  readonly grouped: false;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   /** The CTA tile: rows of D one CTA computes (one per TMEM lane), N, and K per stage. */
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
@@ -171,6 +173,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     name: spec.name,
     target: "sm_100a",
     template: "sm100/gemm.cu.hbs",
+    grouped: false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: budget.ctaTileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },

@@ -1,0 +1,106 @@
+// Grouped GEMM (op kind "groupedGemm"): the generated kernel's gk_check refuses bad groups before
+// launch, naming the rule and the group; driven on the host (no GPU) by
+// test/support/check_refusals_grouped.cu. Plan and emit checks live here too.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emit } from "../src/codegen/emit.js";
+import { plan } from "../src/codegen/plan.js";
+import { groupShapes } from "../src/dsl/index.js";
+import { sm90Budget } from "../src/dsl/budget.js";
+import type { GroupedProblem, KernelSpec } from "../src/dsl/types.js";
+import { compileFlags, findToolchain } from "../src/cli/nvcc.js";
+import { grouped_gemm_bf16 } from "../kernels/grouped_gemm_bf16.js";
+
+const root = process.cwd();
+let work: string;
+let messages: Map<string, string>;
+
+beforeAll(async () => {
+  const { nvcc } = await findToolchain();
+  work = mkdtempSync(join(tmpdir(), "gemmkit-refusals-grouped-"));
+  const binary = join(work, "check_refusals_grouped");
+  const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
+  const build = await execa(nvcc, [...flags, "generated/grouped_gemm_bf16.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
+    cwd: root,
+    reject: false,
+    all: true,
+  });
+  if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
+  const run = await execa(binary, [], { reject: false, all: true });
+  if (run.exitCode !== 0) throw new Error(`check_refusals_grouped failed:\n${run.all}`);
+  messages = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("gk_check of a grouped GEMM", () => {
+  it("reports the grouped op and its group capacity in gk_kernel_info", () => {
+    expect(messages.get("info")).toBe("3 16"); // GK_OP_GROUPED_GEMM, maxGroups 16
+  });
+
+  it.each([
+    ["zero_groups", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 16 groups per launch .* got 0$/],
+    ["too_many", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 16 groups per launch .* got 17$/],
+    ["null_list", /^GK-GROUPS: group_list is null for 4 groups/],
+    ["empty_group", /^GK-SHAPE: group 2: M, N and K must be positive; got M=0 N=4096 K=7168/],
+    ["k_stride", /^TMA-STRIDE: group 1: the row stride of A \(lda=1001 × 2 B\) must be a multiple of 16 bytes/],
+    ["misaligned_d", /^TMA-ALIGN: group 3: A, B and D must start on 16-byte boundaries/],
+    ["ldd", /^GK-STRIDE: group 0: need lda >= K, ldb >= K, ldd >= N; got .* ldd=100/],
+    ["dtype", /^GK-DTYPE: grouped_gemm_bf16 was built for A bf16, B bf16, D bf16 but was given A bf16, B bf16, D fp32/],
+  ])("refuses %s", (name, pattern) => {
+    expect(messages.get(name)).toMatch(pattern);
+  });
+
+  it("accepts valid groups, M = 1 among them (up to the driver check, which a machine without a GPU driver fails)", () => {
+    expect(messages.get("valid")).toMatch(/^(accepted|GK-DRIVER: )/);
+  });
+
+  it("needs no workspace", () => {
+    expect(messages.get("workspace")).toMatch(/^(accepted|GK-DRIVER: )/);
+  });
+});
+
+describe("grouped GEMM plan and emit", () => {
+  const spec: KernelSpec = grouped_gemm_bf16;
+
+  it("expands M lists against shared N and K, one shape per group", () => {
+    const first = spec.problems[0] as GroupedProblem;
+    expect(groupShapes(first)).toEqual([80, 176, 128, 72, 64, 248, 96, 160].map((m) => ({ m, n: 4096, k: 7168 })));
+  });
+
+  it("sizes the group table in the plan from the budget, and the emitted struct is checked against it", () => {
+    const budget = sm90Budget(spec);
+    const p = plan({ spec, budget, source: "kernels/grouped_gemm_bf16.ts" });
+    expect(p.grouped).toEqual({ maxGroups: 16, tableBytes: budget.groupTableBytes });
+    const cuda = emit(p);
+    expect(cuda).toContain(`static_assert(sizeof(GroupTable) == ${budget.groupTableBytes}`);
+    expect(cuda).toContain("constexpr int kMaxGroups = 16;");
+    expect(cuda).toContain("_kernel(const __grid_constant__ GroupTable table)");
+    // The TMA loads and stores take the tile's group's tensor maps.
+    expect(cuda).toContain("const CUtensorMap* map_a = &table.a[tile.group];");
+    expect(cuda).toContain("const CUtensorMap* map_d = &table.d[tile.group];");
+    expect(cuda).not.toContain("split_counters");
+  });
+});
+
+describe("grouped shapes on the command line and in tables", () => {
+  it("parses and prints the runner's group syntax", async () => {
+    const { formatShape, parseShape, sameProblem } = await import("../src/cli/manifest.js");
+    const p = parseShape("80,176,128x4096x7168");
+    expect(p.groups).toEqual([80, 176, 128].map((m) => ({ m, n: 4096, k: 7168 })));
+    expect(p.m).toBe(384);
+    expect(formatShape(p)).toBe("80,176,128x4096x7168");
+    expect(formatShape(parseShape("1,40x256,512x64"))).toBe("1,40x256,512x64");
+    expect(sameProblem(p, parseShape("80,176,128x4096,4096,4096x7168"))).toBe(true);
+    expect(sameProblem(p, parseShape("80,176,129x4096x7168"))).toBe(false);
+    expect(() => parseShape("1,2x3,4,5x8")).toThrow(/same length/);
+    expect(() => parseShape("0,2x8x8")).toThrow(/positive/);
+  });
+
+  it("shows a grouped row with its group count and lists", async () => {
+    const { formatRowShape } = await import("../src/cli/table.js");
+    expect(formatRowShape({ m: 256, n: 3072, k: 4096, groups: [{ m: 192, n: 3072, k: 4096 }, { m: 64, n: 3072, k: 4096 }] })).toBe("2g [192,64]x3072x4096");
+  });
+});
