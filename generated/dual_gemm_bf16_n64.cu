@@ -58,6 +58,8 @@ constexpr int kAccumulators = 32;
 // 1/kClusterM slice of the B tile for its cluster column.
 constexpr int kASliceRows = 128;
 constexpr int kBSliceRows = 64;
+constexpr int kBRowsPerCta = kTileN;  // every CTA holds its whole B tile (no CTA pairs on sm_90a)
+constexpr int kPacking = 1;           // TMA elements are the operand elements (no packed types on sm_90a)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
 constexpr uint32_t kABytesPerStage = 16384;
@@ -289,30 +291,34 @@ dual_gemm_bf16_n64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
       const CUtensorMap* map_a = &tmap_a;
       const CUtensorMap* map_b = &tmap_b;
       const CUtensorMap* map_b2 = &tmap_b2;
+      // ---- TMA producer loop (shared by every target) ----
+      // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
+      // released the next stage of the ring, announces the bytes that will land on its full barrier,
+      // and issues the TMA loads of A and B (and B2, in 128-byte swizzle rows).
       int stage = 0;
       uint32_t phase = 0;
+      const uint32_t tx_bytes = kTxBytesPerStage;  // everything that lands in this CTA's stage, multicast slices included
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
         const Tile tile = schedule.at(unit, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
-          const uint32_t tx_bytes = kTxBytesPerStage;  // A and B tiles land here, multicast slices included
           ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
           uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
           uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
           uint8_t* b2_stage = smem + kSmemB2 + stage * kBBytesPerStage;
 #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
-            const int32_t k_coord = kb * kTileK + atom * kKPerSwizzleAtom;
+            const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
-            void* b_dst = b_stage + atom * kTileN * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            void* b_dst = b_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
             // B2: the same rows and K columns as B1, into B2's ring, on the same full barrier.
-            void* b2_dst = b2_stage + atom * kTileN * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            void* b2_dst = b2_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b2_dst, map_b2, b_coords, &full[stage]);
           }
           if (++stage == kStages) {

@@ -276,6 +276,7 @@ struct TileSchedule {
 __host__ __device__ inline int tile_slots(const TileSchedule& s) { return s.m_clusters * s.n_clusters * kClusterSize; }
 
 using Schedule = TileSchedule;
+using Tile = TileCoord;
 __host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
 __global__ void __launch_bounds__(kThreads, 1)
@@ -334,13 +335,20 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
   if (warp == kProducerWarp) {
     // TMA producer: one thread issues every load into the ring of stages.
     if (lane == 0) {
+      const CUtensorMap* map_a = &tmap_a;
+      const CUtensorMap* map_b = &tmap_b;
+      // ---- TMA producer loop (shared by every target) ----
+      // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
+      // released the next stage of the ring, announces the bytes that will land on its full barrier,
+      // and issues the TMA loads of A and B (in 128-byte swizzle rows).
       int stage = 0;
       uint32_t phase = 0;
-      const uint32_t tx_bytes = kTxBytesPerStage;
+      const uint32_t tx_bytes = kTxBytesPerStage;  // the leader's barrier counts both CTAs' loads
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const TileCoord tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
+          // A CTA pair's loads all complete on the leader's barrier: the peer adds its arrival there.
           if (leader) {
             ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
           } else {
@@ -351,8 +359,9 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
 #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
-            cp_async_bulk_tensor_2d_cta_group_2(a_stage + atom * kTileM * kSwizzleRowBytes, &tmap_a, k_coord, tile.m_block * kTileM, &full[stage]);
-            cp_async_bulk_tensor_2d_cta_group_2(b_stage + atom * kBRowsPerCta * kSwizzleRowBytes, &tmap_b, k_coord,
+            // Each CTA of the pair loads its own rows of A and its half of B; both land on the leader's barrier.
+            cp_async_bulk_tensor_2d_cta_group_2(a_stage + atom * kTileM * kSwizzleRowBytes, map_a, k_coord, tile.m_block * kTileM, &full[stage]);
+            cp_async_bulk_tensor_2d_cta_group_2(b_stage + atom * kBRowsPerCta * kSwizzleRowBytes, map_b, k_coord,
                                                 tile.n_block * kTileN + static_cast<int>(cta_rank) * kBRowsPerCta, &full[stage]);
           }
           if (++stage == kStages) {
@@ -379,7 +388,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
       int acc = 0;
       uint32_t acc_phase = 0;
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const TileCoord tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank);
         // Wait until the epilogue has read this accumulator stage out of tensor memory.
         mbarrier_wait_parity(&tmem_empty[acc], acc_phase ^ 1);
         ptx::tcgen05_fence_after_thread_sync();
@@ -436,7 +445,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
     int acc = 0;
     uint32_t acc_phase = 0;
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-      const TileCoord tile = schedule.at(unit, cta_rank);
+      const Tile tile = schedule.at(unit, cta_rank);
       mbarrier_wait_parity(&tmem_full[acc], acc_phase);
       ptx::tcgen05_fence_after_thread_sync();
       // Lane field (bits 16-31): this warp's quarter; column field: the accumulator stage.

@@ -262,6 +262,7 @@ struct TileSchedule {
 __host__ __device__ inline int tile_slots(const TileSchedule& s) { return s.m_clusters * s.n_clusters * kClusterSize; }
 
 using Schedule = TileSchedule;
+using Tile = TileCoord;
 __host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
 __global__ void __launch_bounds__(kThreads, 1)
@@ -315,15 +316,21 @@ gemm_e4m3_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_
   if (warp == kProducerWarp) {
     // TMA producer: one thread issues every load into the ring of stages.
     if (lane == 0) {
+      const CUtensorMap* map_a = &tmap_a;
+      const CUtensorMap* map_b = &tmap_b;
+      // ---- TMA producer loop (shared by every target) ----
+      // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
+      // released the next stage of the ring, announces the bytes that will land on its full barrier,
+      // and issues the TMA loads of A and B (in 128-byte swizzle rows).
       int stage = 0;
       uint32_t phase = 0;
-      const uint32_t tx_bytes = kTxBytesPerStage;
+      const uint32_t tx_bytes = kTxBytesPerStage;  // everything that lands in this CTA's stage, multicast slices included
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
       // CTAs that share this B tile: same position along N, every position along M.
       const uint16_t b_mask = static_cast<uint16_t>(((1u << kClusterM) - 1u) << (a_slice * kClusterM));
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const TileCoord tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
           ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
@@ -336,8 +343,8 @@ gemm_e4m3_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
             void* b_dst = b_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, &tmap_a, a_coords, &full[stage]);
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, &tmap_b, b_coords, &full[stage], b_mask);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage], b_mask);
           }
           if (++stage == kStages) {
             stage = 0;
@@ -363,7 +370,7 @@ gemm_e4m3_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_
       int acc = 0;
       uint32_t acc_phase = 0;
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const TileCoord tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank);
         // Wait until the epilogue has read this accumulator stage out of tensor memory.
         mbarrier_wait_parity(&tmem_empty[acc], acc_phase ^ 1);
         ptx::tcgen05_fence_after_thread_sync();
@@ -420,7 +427,7 @@ gemm_e4m3_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_
     int acc = 0;
     uint32_t acc_phase = 0;
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-      const TileCoord tile = schedule.at(unit, cta_rank);
+      const Tile tile = schedule.at(unit, cta_rank);
       mbarrier_wait_parity(&tmem_full[acc], acc_phase);
       ptx::tcgen05_fence_after_thread_sync();
       // Lane field (bits 16-31): this warp's quarter; column field: the accumulator stage.

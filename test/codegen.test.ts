@@ -1,7 +1,9 @@
 // plan and emit: determinism, and that the emitted CUDA carries what the plan decided.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sm90Budget } from "../src/dsl/budget.js";
-import { emit } from "../src/codegen/emit.js";
+import { emit, TEMPLATES_DIR } from "../src/codegen/emit.js";
 import { plan } from "../src/codegen/plan.js";
 import { sm90Spec, type SpecOptions } from "./support/specs.js";
 
@@ -110,5 +112,18 @@ describe("emit", () => {
     const cu = cudaOf({ cluster: [1, 2], tile: [128, 128, 64], stages: 6, splitK: 2 });
     expect(cu).not.toMatch(/\{\{|\}\}/);
     expect(cu).not.toMatch(/\n\s*\n\s*\n/);
+  });
+});
+
+describe("code shared between the targets", () => {
+  // The pipeline (TMA producer loop), scheduler, epilogue store and host code are common partials;
+  // a target's template holds its MMA, TMEM or register handling and includes these.
+  const read = (p: string): string => readFileSync(join(TEMPLATES_DIR, p), "utf8");
+  it.each(["sm90/gemm.cu.hbs", "sm100/gemm.cu.hbs"])("%s includes the shared producer, scheduler, epilogue store and host", (file) => {
+    const text = read(file);
+    for (const partial of ["tma_producer", "scheduler", "epilogue_store", "host", "device_helpers"]) expect(text).toContain(`{{> ${partial}}}`);
+    // No TMA load of its own: every cp.async.bulk.tensor load is issued by the shared producer.
+    expect(text).not.toMatch(/cp_async_bulk_tensor\(ptx::space_cluster/);
+    expect(text).not.toMatch(/cp_async_bulk_tensor_[23]d_cta_group_2\(/);
   });
 });

@@ -47,6 +47,9 @@ export interface Sm90KernelPlan {
    * a `tableBytes`-byte kernel parameter sized for `maxGroups` groups; false for other ops.
    */
   readonly grouped: false | { readonly maxGroups: number; readonly tableBytes: number };
+  /** No CTA pairs and no block scales on sm_90a (the shared TMA producer reads these). */
+  readonly ctaPair: false;
+  readonly scale: false;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
   readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
@@ -103,6 +106,8 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     template: "sm90/gemm.cu.hbs",
     dual: spec.op.kind === "dualGemm",
     grouped: spec.op.kind === "groupedGemm" ? { maxGroups: spec.op.maxGroups, tableBytes: budget.groupTableBytes } : false,
+    ctaPair: false,
+    scale: false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: tileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },

@@ -33,8 +33,9 @@ export interface Sm100KernelPlan {
   readonly name: string;
   readonly target: "sm_100a";
   readonly template: "sm100/gemm.cu.hbs";
-  /** No grouped GEMM on sm_100a yet (GROUPED-GEMM-TARGET); the shared host code reads this. */
+  /** No grouped or dual GEMM on sm_100a yet (GROUPED-GEMM-TARGET, DUAL-GEMM-TARGET); shared partials read these. */
   readonly grouped: false;
+  readonly dual: false;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   /** The CTA tile: rows of D one CTA computes (one per TMEM lane), N, and K per stage. */
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
@@ -174,6 +175,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     target: "sm_100a",
     template: "sm100/gemm.cu.hbs",
     grouped: false,
+    dual: false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: budget.ctaTileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
