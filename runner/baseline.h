@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gemmkit_abi.h"
 
@@ -48,6 +49,13 @@ class Baseline {
 // Sets everything up (handles, descriptors, algorithm choice, workspace) outside any timing.
 // Returns nullptr and a reason in *why when no baseline can run this problem.
 std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why);
+
+// Grouped GEMM (GK_OP_GROUPED_GEMM): one plain problem per group (its own shape and buffers, dtypes
+// shared). "A CUDA graph of per-group cuBLAS calls": at set-up one single-GEMM baseline per group (as
+// make_baseline builds it) is captured on `stream` into a CUDA graph, after any workspace those calls
+// use has been allocated; launch() replays the graph, every group's GEMM into its own D.
+std::unique_ptr<Baseline> make_grouped_baseline(const std::vector<BaselineProblem>& groups, cudaStream_t stream,
+                                                std::string* why);
 
 // "cuBLAS <version>" or "none"; for the JSON header.
 std::string baseline_library();

@@ -14,6 +14,10 @@
 // is checked against the reference like any baseline, so a mistake shows up as a baseline error
 // or large baseline errors in the report, never as a wrong verdict on the kernel.
 //
+// Grouped GEMM (make_grouped_baseline): one of the single-GEMM baselines above per group, captured once
+// into a CUDA graph (the group loop that a user without a grouped kernel would write, replayed as one
+// launch); see the end of the file.
+//
 // Gated dual GEMM (p.dual_silu_mul): the unfused path, D = silu(A·Bᵀ) ⊙ (A·B2ᵀ) as two GEMMs of the
 // kind above (cublasGemmEx, or cublasLtMatmul for fp8) into two temporaries of D's dtype, then an
 // elementwise silu-mul kernel written here; one launch() enqueues all three, so they are timed as one.
@@ -99,6 +103,14 @@ class GemmExBaseline final : public Baseline {
 
   std::string name() const override {
     return std::string(p_.batch > 1 ? "cublasGemmStridedBatchedEx " : "cublasGemmEx ") + dtype_name(p_.a_type);
+  }
+
+  // A workspace of the caller's (alive longer than this object) instead of cuBLAS's own pool, which may
+  // allocate inside a CUDA graph capture (the grouped baseline). After cublasSetStream (make), which
+  // resets the workspace to that pool.
+  std::string use_workspace(void* workspace, size_t bytes) {
+    const cublasStatus_t s = cublasSetWorkspace(handle_, workspace, bytes);
+    return s == CUBLAS_STATUS_SUCCESS ? std::string() : "cublasSetWorkspace: " + status_text(s);
   }
 
   std::string launch(cudaStream_t) override {
@@ -393,6 +405,124 @@ std::string baseline_library() {
       cublasGetProperty(PATCH_LEVEL, &patch) != CUBLAS_STATUS_SUCCESS)
     return "cuBLAS (version unknown)";
   return "cuBLAS " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+// ---- grouped GEMM: a CUDA graph of one single-GEMM baseline per group -----------------------------
+namespace {
+
+constexpr size_t kCublasWorkspaceBytes = size_t(32) << 20;  // cuBLAS's recommended workspace size on Hopper
+
+std::string cuda_text(const char* what, cudaError_t e) {
+  return std::string(what) + ": " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+}
+
+class GroupGraphBaseline final : public Baseline {
+ public:
+  ~GroupGraphBaseline() override {
+    if (exec_) cudaGraphExecDestroy(exec_);
+    if (graph_) cudaGraphDestroy(graph_);
+  }
+
+  static std::unique_ptr<Baseline> make(const std::vector<BaselineProblem>& groups, cudaStream_t stream, std::string* why) {
+    if (groups.empty()) {
+      *why = "baseline: a grouped problem without groups";
+      return nullptr;
+    }
+    std::unique_ptr<GroupGraphBaseline> b(new GroupGraphBaseline());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const BaselineProblem& p = groups[g];
+      if (p.dual_silu_mul || p.batch > 1 || p.scale_vector > 0) {
+        *why = "baseline unavailable: the grouped baseline runs plain GEMMs only";
+        return nullptr;
+      }
+      // The per-GEMM set-up (dtype rules, handle, Lt heuristic and workspace) is make_baseline's.
+      std::string one_why;
+      std::unique_ptr<Baseline> one = make_baseline(p, stream, &one_why);
+      if (!one) {
+        *why = one_why + " (group " + std::to_string(g) + ")";
+        return nullptr;
+      }
+      // cublasGemmEx gets a workspace allocated here, before the capture. One buffer serves every
+      // group's handle: the captured calls run one after another on one stream. (The Lt path has
+      // allocated its own workspace in make_baseline already.)
+      if (GemmExBaseline* ex = dynamic_cast<GemmExBaseline*>(one.get())) {
+        if (!b->workspace_.get()) b->workspace_.alloc(kCublasWorkspaceBytes);  // throws CudaFailure on OOM
+        const std::string err = ex->use_workspace(b->workspace_.get(), b->workspace_.bytes());
+        if (!err.empty()) {
+          *why = "baseline: " + err;
+          return nullptr;
+        }
+      }
+      b->calls_.push_back(std::move(one));
+    }
+    const std::string err = b->capture(stream);
+    if (!err.empty()) {
+      *why = "baseline: " + err;
+      return nullptr;
+    }
+    return b;
+  }
+
+  // e.g. "CUDA graph of 8 cublasGemmEx bf16"
+  std::string name() const override { return "CUDA graph of " + std::to_string(calls_.size()) + " " + calls_.front()->name(); }
+
+  std::string launch(cudaStream_t stream) override {
+    const cudaError_t e = cudaGraphLaunch(exec_, stream);
+    return e == cudaSuccess ? std::string() : cuda_text("cudaGraphLaunch", e);
+  }
+
+ private:
+  GroupGraphBaseline() = default;
+
+  std::string capture(cudaStream_t stream) {
+    // Every call once before capturing, so that lazy module loading and cuBLAS's first-call set-up
+    // happen outside the capture. What they write to D does not matter: the timing poisons D before
+    // every run.
+    for (auto& c : calls_) {
+      const std::string err = c->launch(stream);
+      if (!err.empty()) return err;
+    }
+    // Thread-local mode: an allocation or synchronisation by this thread during the capture is an
+    // error instead of silently becoming part of (or breaking) the graph.
+    cudaError_t e = cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal);
+    if (e != cudaSuccess) return cuda_text("cudaStreamBeginCapture", e);
+    std::string err;
+    for (auto& c : calls_) {
+      err = c->launch(stream);
+      if (!err.empty()) break;
+    }
+    cudaGraph_t graph = nullptr;
+    e = cudaStreamEndCapture(stream, &graph);  // ends the capture after a failed call too
+    if (err.empty() && e != cudaSuccess) err = cuda_text("cudaStreamEndCapture", e);
+    if (!err.empty()) {
+      if (graph) cudaGraphDestroy(graph);
+      cudaGetLastError();  // an invalidated capture leaves a non-sticky error behind
+      return "capturing the per-group calls into a CUDA graph: " + err;
+    }
+    graph_ = graph;
+    if ((e = cudaGraphInstantiate(&exec_, graph_, 0)) != cudaSuccess) {
+      exec_ = nullptr;
+      return cuda_text("cudaGraphInstantiate", e);
+    }
+    // Its work uploaded now, so that the first replay does not pay for that.
+    if ((e = cudaGraphUpload(exec_, stream)) != cudaSuccess) return cuda_text("cudaGraphUpload", e);
+    return std::string();
+  }
+
+  // Declared first, so destroyed last: the calls' handles go before the workspace they were given.
+  DeviceBuffer workspace_;
+  std::vector<std::unique_ptr<Baseline>> calls_;  // one per group, in group order
+  cudaGraph_t graph_ = nullptr;
+  cudaGraphExec_t exec_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Baseline> make_grouped_baseline(const std::vector<BaselineProblem>& groups, cudaStream_t stream,
+                                                std::string* why) {
+  std::string sink;
+  if (!why) why = &sink;
+  return GroupGraphBaseline::make(groups, stream, why);
 }
 
 }  // namespace gkr

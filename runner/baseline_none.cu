@@ -8,6 +8,11 @@ std::unique_ptr<Baseline> make_baseline(const BaselineProblem&, cudaStream_t, st
   return nullptr;
 }
 
+std::unique_ptr<Baseline> make_grouped_baseline(const std::vector<BaselineProblem>&, cudaStream_t, std::string* why) {
+  if (why) *why = "baseline unavailable: built without cuBLAS";
+  return nullptr;
+}
+
 std::string baseline_library() { return "none"; }
 
 }  // namespace gkr
