@@ -71,7 +71,7 @@ EXTRA=(${GK_NVCC_FLAGS:-})
 FLAGS=("$GENCODE" -std=c++17 -O3 -I "$RUNNER_DIR/include" -DGK_BUILD_SM=$BUILD_SM "${EXTRA[@]}")
 SOURCES=("$KERNEL" "$RUNNER_DIR/main.cu" "$RUNNER_DIR/problem.cu" "$RUNNER_DIR/timing.cu"
          "$RUNNER_DIR/random_fill.cu" "$RUNNER_DIR/reference.cu" "$RUNNER_DIR/compare.cu"
-         "$RUNNER_DIR/device.cu" "$RUNNER_DIR/report.cu" "$BASELINE_SRC")
+         "$RUNNER_DIR/device.cu" "$RUNNER_DIR/report.cu" "$RUNNER_DIR/grouped.cu" "$BASELINE_SRC")
 
 mkdir -p "$(dirname "$OUT")"
 OBJDIR=$(mktemp -d "$(dirname "$OUT")/.gk-build.XXXXXX")

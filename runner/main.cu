@@ -13,6 +13,7 @@
 #include "baseline.h"
 #include "device.h"
 #include "gemmkit_abi.h"
+#include "grouped.h"
 #include "problem.h"
 #include "report.h"
 #include "results.h"
@@ -24,10 +25,16 @@ constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2, kExitNoDevice = 3;
 void usage(FILE* f, const char* argv0) {
   std::fprintf(f,
                "usage: %s --problem MxNxK[xL] [--problem MxNxK[xL] ...] [options]\n"
+               "       %s --problem M1,M2,...xN1,...xK1,... [...] [options]   (grouped GEMM kernels)\n"
                "       %s --probe\n"
                "options:\n"
                "  --problem MxNxK   a GEMM D[M,N] = A[M,K] * B[N,K]^T to check and time (repeatable);\n"
                "                    MxNxKxL: L batches (GEMV kernels: N = 1, D[m, l] = sum_k A[m, k, l] * B[0, k, l])\n"
+               "  --problem M1,M2,...xN1,...xK1,...\n"
+               "                    a grouped GEMM (grouped kernels only): D_g = A_g * B_g^T for every group g, all in\n"
+               "                    one launch; comma lists in the M, N and K positions, each of G values or of one\n"
+               "                    value shared by all groups, e.g. 80,176,128x4096x7168 or 1,40,72x512,256,128x64;\n"
+               "                    a grouped kernel reads a plain MxNxK as one group\n"
                "  --reps N          timed runs per problem, median reported (default 50)\n"
                "  --warmup N        untimed runs first (default 10)\n"
                "  --seed N          seed of the deterministic input data (default 1)\n"
@@ -40,7 +47,7 @@ void usage(FILE* f, const char* argv0) {
                "  --device N        CUDA device index (default 0)\n"
                "  --probe           print one JSON line about the device and exit (3: no device)\n"
                "exit: 0 all non-refused problems passed, 1 a failure or error, 2 usage, 3 no CUDA device\n",
-               argv0, argv0);
+               argv0, argv0, argv0);
 }
 
 [[noreturn]] void bad_usage(const char* argv0, const std::string& msg) {
@@ -104,7 +111,12 @@ int main(int argc, char** argv) {
     } else if (a == "--problem") {
       gkr::Shape s;
       const char* t = next("MxNxK");
-      if (!parse_shape(t, &s)) bad_usage(argv0, std::string("bad --problem '") + t + "' (want MxNxK)");
+      std::string why;
+      if (std::strchr(t, ',')) {
+        if (!gkr::parse_grouped_shape(t, &s, &why)) bad_usage(argv0, std::string("bad --problem '") + t + "': " + why);
+      } else if (!parse_shape(t, &s)) {
+        bad_usage(argv0, std::string("bad --problem '") + t + "' (want MxNxK, or M1,M2,...xNxK for groups)");
+      }
       cfg.problems.push_back(s);
     } else if (a == "--reps") {
       if (!parse_int64(next("a count"), 1, 100000, &v)) bad_usage(argv0, "--reps must be in 1..100000");
@@ -156,6 +168,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gemmkit runner: gk_kernel_info() returned null\n");
     return kExitFailed;
   }
+  // A grouped kernel runs every problem as groups (a plain MxNxK is one), and reports them so.
+  if (rep.info->op == GK_OP_GROUPED_GEMM)
+    for (gkr::Shape& s : cfg.problems) gkr::as_grouped(&s);
   rep.device = dev;
   rep.config = cfg;
   rep.date = gkr::iso_date_utc();
@@ -165,10 +180,10 @@ int main(int argc, char** argv) {
     // Not destroyed after a hang (its destructor would wait for the GPU): see gpu_hung().
     gkr::ProblemRunner* runner = new gkr::ProblemRunner(cfg, dev, *rep.info);
     for (const gkr::Shape& s : cfg.problems) {
-      std::fprintf(stderr, "gemmkit runner: %dx%dx%dx%d ...\n", s.m, s.n, s.k, s.l);
+      std::fprintf(stderr, "gemmkit runner: %s ...\n", gkr::problem_text(s).c_str());
       rep.results.push_back(runner->run(s));
       const gkr::ProblemResult& r = rep.results.back();
-      std::fprintf(stderr, "gemmkit runner: %dx%dx%dx%d %s%s%s\n", s.m, s.n, s.k, s.l, r.status.c_str(),
+      std::fprintf(stderr, "gemmkit runner: %s %s%s%s\n", gkr::problem_text(s).c_str(), r.status.c_str(),
                    r.message ? ": " : "", r.message ? r.message->c_str() : "");
     }
     if (!gkr::gpu_hung()) delete runner;

@@ -6,6 +6,7 @@
 
 #include "baseline.h"
 #include "compare.h"
+#include "grouped.h"
 #include "problem.h"
 #include "random_fill.h"
 #include "reference.h"
@@ -111,8 +112,10 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
     if (!dtype_is_operand(t))
       return std::string("runner: kernel reports input dtype ") + dtype_name(t) +
              ", which is not an operand dtype (bf16, fp16, fp32, e4m3, e5m2, e2m1)";
-  if (info.op != GK_OP_GEMM && info.op != GK_OP_DUAL_GEMM_SILU_MUL && info.op != GK_OP_GEMV)
-    return "runner: kernel reports op " + std::to_string(info.op) + ", which this runner does not know (0 gemm, 1 dual gemm silu-mul, 2 gemv)";
+  if (info.op != GK_OP_GEMM && info.op != GK_OP_DUAL_GEMM_SILU_MUL && info.op != GK_OP_GEMV && info.op != GK_OP_GROUPED_GEMM)
+    return "runner: kernel reports op " + std::to_string(info.op) +
+           ", which this runner does not know (0 gemm, 1 dual gemm silu-mul, 2 gemv, 3 grouped gemm)";
+  if (info.op == GK_OP_GROUPED_GEMM && !grouped_kernel_mismatch(info).empty()) return grouped_kernel_mismatch(info);
   if (info.op == GK_OP_GEMV && info.scale_vector != 0) return "runner: a block-scaled GEMV is not supported";
   if (info.op == GK_OP_DUAL_GEMM_SILU_MUL && info.scale_vector != 0)
     return "runner: a block-scaled dual GEMM is not supported";
@@ -153,7 +156,8 @@ void ProblemRunner::note_failure(const std::exception& e) {
 ProblemResult ProblemRunner::run(const Shape& s) {
   ProblemResult r;
   r.shape = s;
-  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, s.k, info_.scale_vector, info_.op);
+  // Grouped problems: the largest K over the groups.
+  r.tolerance = cfg_.tolerance ? *cfg_.tolerance : default_tolerance(info_.out, info_.a, tolerance_k(s), info_.scale_vector, info_.op);
   if (!device_mismatch_.empty()) {
     r.status = "refused";
     r.message = device_mismatch_;
@@ -202,6 +206,13 @@ double ProblemRunner::copy_gbps() {
 }
 
 void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
+  // Grouped GEMMs have their own data layout and checks (grouped.cu); other kernels take no groups.
+  if (info_.op == GK_OP_GROUPED_GEMM) return run_grouped_checked(s, r);
+  if (!s.groups.empty()) {
+    r.status = "refused";
+    r.message = grouped_problem_refusal(s, info_);
+    return;
+  }
   GkGemmArgs args{};
   args.m = s.m; args.n = s.n; args.k = s.k;
   args.lda = s.k; args.ldb = s.k; args.ldd = s.n;

@@ -36,6 +36,8 @@ class ProblemRunner {
 
  private:
   void run_checked(const Shape& s, ProblemResult& r);
+  // Grouped GEMM kernels (GK_OP_GROUPED_GEMM): run_checked hands every problem to this (grouped.cu).
+  void run_grouped_checked(const Shape& s, ProblemResult& r);
   // The vendor baseline for one problem, timed in blocks between the kernel's blocks.
   struct BaselineRun {
     std::unique_ptr<Baseline> impl;

@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "common.h"
+#include "grouped.h"
 #include "json.h"
 #include "report.h"
 
@@ -60,7 +61,14 @@ std::string report_json(const RunReport& rep) {
   j.key("results").begin_array();
   for (const ProblemResult& r : rep.results) {
     j.begin_object();
-    j.field("m", r.shape.m).field("n", r.shape.n).field("k", r.shape.k).field("l", r.shape.l).field("status", r.status);
+    j.field("m", r.shape.m).field("n", r.shape.n).field("k", r.shape.k).field("l", r.shape.l);
+    // Grouped problems: every group's shape (m above is their M summed, n and k those of group 0).
+    if (!r.shape.groups.empty()) {
+      j.key("groups").begin_array();
+      for (const GroupDims& g : r.shape.groups) j.begin_object().field("m", g.m).field("n", g.n).field("k", g.k).end_object();
+      j.end_array();
+    }
+    j.field("status", r.status);
     opt_field(j, "message", r.message);
     opt_field(j, "us", r.us);
     opt_field(j, "tflops", r.tflops);
@@ -119,6 +127,7 @@ std::string report_table(const RunReport& rep) {
                   num(r.rel_err, "%.2e").c_str(), num(r.max_err, "%.2e").c_str(), unwr.c_str(),
                   num(bus, "%.1f").c_str(), num(btf, "%.1f").c_str(), num(r.ratio, "%.2f").c_str());
     out += line;
+    if (!r.shape.groups.empty()) out += "        " + group_summary(r.shape) + "\n";
     if (r.gbps) {
       std::snprintf(line, sizeof line, "        %s GB/s of A + B + D (%s%% of the %s GB/s device copy bandwidth); baseline %s GB/s\n",
                     num(r.gbps, "%.0f").c_str(),

@@ -9,9 +9,17 @@
 
 namespace gkr {
 
+// One group of a grouped GEMM problem (GK_OP_GROUPED_GEMM): D_g[m, n] = A_g[m, k] * B_g[n, k]^T.
+struct GroupDims {
+  int m = 0, n = 0, k = 0;
+};
+
 struct Shape {
   int m = 0, n = 0, k = 0;
   int l = 1;  // batches (GEMV kernels); 1 for the GEMM family
+  // Grouped problems (`--problem 80,176x4096x7168`, or any problem of a grouped kernel): one entry per
+  // group, and then m = the sum of the groups' M, n and k those of group 0. Empty otherwise.
+  std::vector<GroupDims> groups;
 };
 
 struct RunConfig {
