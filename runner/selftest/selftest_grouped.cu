@@ -63,13 +63,14 @@ constexpr int kTile = 16;
 constexpr size_t kWorkspaceBytes = 256;  // asked for and checked, to test the runner's plumbing
 static_assert(kOut == GK_BF16 || kOut == GK_FP16 || kOut == GK_FP32, "selftest output must be bf16/fp16/fp32");
 static_assert(kBug >= 0 && kBug <= 3, "GK_SELFTEST_GROUPED_BUG must be 1, 2 or 3");
-// The table travels as a kernel parameter (at most 4 KiB on every target).
-static_assert(kMaxGroups >= 1 && kMaxGroups <= 64, "GK_SELFTEST_MAX_GROUPS must be in 1..64");
+static_assert(kMaxGroups >= 1, "GK_SELFTEST_MAX_GROUPS must be >= 1");
 
 struct GroupTable {
   int groups;
   GkGemmGroup g[kMaxGroups];
 };
+// The table travels as a kernel parameter: kept within the classic 4 KiB (63 groups of 64 bytes).
+static_assert(sizeof(GroupTable) <= 4096, "GK_SELFTEST_MAX_GROUPS too large for the kernel parameters (at most 63)");
 
 constexpr int dtype_bytes(GkDType t) { return t == GK_FP32 ? 4 : (t == GK_BF16 || t == GK_FP16) ? 2 : 1; }
 
