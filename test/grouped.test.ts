@@ -93,6 +93,8 @@ describe("grouped shapes on the command line and in tables", () => {
     expect(p.m).toBe(384);
     expect(formatShape(p)).toBe("80,176,128x4096x7168");
     expect(formatShape(parseShape("1,40x256,512x64"))).toBe("1,40x256,512x64");
+    // Equal M values stay a list: two groups of 128 rows are not one group.
+    expect(formatShape(parseShape("128,128x4096x1536"))).toBe("128,128x4096x1536");
     expect(sameProblem(p, parseShape("80,176,128x4096,4096,4096x7168"))).toBe(true);
     expect(sameProblem(p, parseShape("80,176,129x4096x7168"))).toBe(false);
     expect(() => parseShape("1,2x3,4,5x8")).toThrow(/same length/);

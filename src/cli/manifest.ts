@@ -99,11 +99,18 @@ function parseGroupedShape(text: string): Problem {
   return groupedProblem(shapes);
 }
 
-/** The runner's --problem text: "MxNxK", "MxNxKxL", or for groups "M1,M2,...xNxK" (lists collapsed when equal). */
+/**
+ * The runner's --problem text: "MxNxK", "MxNxKxL", or for groups "M1,M2,...xNxK" (N and K lists
+ * collapsed when equal; the runner reads a plain "MxNxK" given to a grouped kernel as one group).
+ */
 export function formatShape(p: Problem): string {
   if (p.groups !== undefined) {
+    // M is always listed in full: the length of its list is the group count (two groups of M = 128
+    // must not become one). N and K collapse to one value when every group shares it (the runner
+    // broadcasts a one-value list).
     const list = (vals: number[]): string => (vals.every((v) => v === vals[0]) ? String(vals[0]) : vals.join(","));
-    return `${list(p.groups.map((g) => g.m))}x${list(p.groups.map((g) => g.n))}x${list(p.groups.map((g) => g.k))}`;
+    const ms = p.groups.map((g) => g.m).join(",");
+    return `${ms}x${list(p.groups.map((g) => g.n))}x${list(p.groups.map((g) => g.k))}`;
   }
   return p.l !== undefined && p.l !== 1 ? `${p.m}x${p.n}x${p.k}x${p.l}` : `${p.m}x${p.n}x${p.k}`;
 }
