@@ -176,6 +176,7 @@ struct GroupShape {
   int first_tile;  // index of the group's first tile in the launch's tile list
   int m_blocks, n_blocks, k_blocks;
   int pad;
+  long long first_iter;  // index of the group's first (tile, k-block) iteration (stream-K)
 };
 
 struct GroupTable {
@@ -183,10 +184,11 @@ struct GroupTable {
   CUtensorMap b[kMaxGroups];
   CUtensorMap d[kMaxGroups];
   GroupShape shape[kMaxGroups];
-  int groups;  // groups in this launch, 1..kMaxGroups
-  int tiles;   // output tiles of all groups together
+  int groups;       // groups in this launch, 1..kMaxGroups
+  int tiles;        // output tiles of all groups together
+  long long iters;  // (tile, k-block) iterations of all groups together
 };
-static_assert(sizeof(GroupTable) == 6784, "the group table has the size the plan budgeted");
+static_assert(sizeof(GroupTable) == 6912, "the group table has the size the plan budgeted");
 static_assert(sizeof(GroupTable) <= 32764, "the group table fits a kernel's parameters");
 
 // A tile of one group: where it lies in that group's D, and which group's tensor maps to use.
@@ -293,7 +295,7 @@ grouped_gemm_bf16_kernel(const __grid_constant__ GroupTable table) {
   __syncthreads();
 
   // Each walking thread gets its own copy of the schedule (and of its group cursor).
-  const GroupedSchedule group_schedule(table);
+  const Schedule group_schedule(table);
   const int first_unit = blockIdx.x / kClusterSize;
   const int unit_stride = gridDim.x / kClusterSize;
 
@@ -301,7 +303,7 @@ grouped_gemm_bf16_kernel(const __grid_constant__ GroupTable table) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
     setmaxnreg_dec<kProducerRegisters>();
     if (threadIdx.x == 0) {
-      GroupedSchedule schedule = group_schedule;
+      Schedule schedule = group_schedule;
       // ---- TMA producer loop (shared by every target) ----
       // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
       // released the next stage of the ring, announces the bytes that will land on its full barrier,
@@ -343,7 +345,7 @@ grouped_gemm_bf16_kernel(const __grid_constant__ GroupTable table) {
     setmaxnreg_inc<kConsumerRegisters>();
     const int consumer = warpgroup - 1;
     const int lane_in_wg = threadIdx.x % 128;
-    GroupedSchedule schedule = group_schedule;
+    Schedule schedule = group_schedule;
     // wgmma accumulator layout: thread t holds rows 16(t/32) + (t%32)/4 (+8) and column pairs 2(t%4) + 8j.
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
@@ -509,8 +511,8 @@ static const char* refuse(const char* fmt, ...) {
 
 static bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
 
-// A grouped GEMM needs no workspace: its units are whole tiles, and the group table travels in the
-// launch's parameters.
+// A grouped GEMM without stream-K needs no workspace: its units are whole tiles, and the group
+// table travels in the launch's parameters.
 extern "C" size_t gk_workspace_bytes(const GkGemmArgs*) { return 0; }
 
 // The rules every GEMM's A, B and D obey, in two parts so that a target's own checks can come
@@ -572,6 +574,28 @@ extern "C" const GkKernelInfo* gk_kernel_info() {
   return &info;
 }
 
+// The shapes of a launch's groups in the table: where each group's tiles start.
+static void plan_groups(const GkGemmArgs& args, GroupTable* table) {
+  int tiles = 0;
+  long long iters = 0;
+  for (int g = 0; g < args.groups; ++g) {
+    const GkGemmGroup& p = args.group_list[g];
+    GroupShape& s = table->shape[g];
+    s.m = p.m, s.n = p.n, s.k = p.k;
+    s.m_blocks = (p.m + kTileM - 1) / kTileM;
+    s.n_blocks = (p.n + kTileN - 1) / kTileN;
+    s.k_blocks = (p.k + kTileK - 1) / kTileK;
+    s.pad = 0;
+    s.first_tile = tiles;
+    s.first_iter = iters;
+    tiles += s.m_blocks * s.n_blocks;
+    iters += static_cast<long long>(s.m_blocks) * s.n_blocks * s.k_blocks;
+  }
+  table->groups = args.groups;
+  table->tiles = tiles;
+  table->iters = iters;
+}
+
 // The group table of the last launch, kept while the groups are the same: encoding three tensor maps
 // per group costs microseconds of host time. Not thread-safe: one host thread launches a given
 // kernel at a time.
@@ -595,28 +619,19 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   if (!same_groups(*args, table_groups)) {
     table_groups.clear();
     memset(&table, 0, sizeof table);
-    int tiles = 0;
     for (int g = 0; g < args->groups; ++g) {
       const GkGemmGroup& p = args->group_list[g];
       if ((err = encode_tensor_map(&table.a[g], CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementA), p.a, p.m, p.k, p.lda, kASliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
       if ((err = encode_tensor_map(&table.b[g], CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), p.b, p.n, p.k, p.ldb, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
       if ((err = encode_tensor_map(&table.d[g], CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), p.d, p.m, p.n, p.ldd, kMmaM, kEpilogueColumns)) != cudaSuccess) return err;
-      GroupShape& s = table.shape[g];
-      s.m = p.m, s.n = p.n, s.k = p.k;
-      s.m_blocks = (p.m + kTileM - 1) / kTileM;
-      s.n_blocks = (p.n + kTileN - 1) / kTileN;
-      s.k_blocks = (p.k + kTileK - 1) / kTileK;
-      s.first_tile = tiles;
-      tiles += s.m_blocks * s.n_blocks;
     }
-    table.groups = args->groups;
-    table.tiles = tiles;
+    plan_groups(*args, &table);
     table_groups.assign(args->group_list, args->group_list + args->groups);
   }
 
+  cudaLaunchConfig_t config = {};
   int clusters = 0;
   if ((err = resident_clusters(&clusters)) != cudaSuccess) return err;
-  cudaLaunchConfig_t config = {};
   config.gridDim = dim3(table.tiles < clusters ? table.tiles : clusters, 1, 1);
   config.blockDim = dim3(kThreads, 1, 1);
   config.dynamicSmemBytes = kSmemBytes;

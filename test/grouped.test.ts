@@ -12,7 +12,7 @@ import { groupShapes } from "../src/dsl/index.js";
 import { sm90Budget } from "../src/dsl/budget.js";
 import type { GroupedProblem, KernelSpec } from "../src/dsl/types.js";
 import { compileFlags, findToolchain } from "../src/cli/nvcc.js";
-import { grouped_gemm_bf16 } from "../kernels/grouped_gemm_bf16.js";
+import { grouped_gemm_bf16, grouped_gemm_bf16_n192, grouped_gemm_bf16_streamk } from "../kernels/grouped_gemm_bf16.js";
 
 const root = process.cwd();
 let work: string;
@@ -66,7 +66,7 @@ describe("grouped GEMM plan and emit", () => {
   const spec: KernelSpec = grouped_gemm_bf16;
 
   it("expands M lists against shared N and K, one shape per group", () => {
-    const first = spec.problems[0] as GroupedProblem;
+    const first = grouped_gemm_bf16_n192.problems[0] as GroupedProblem;
     expect(groupShapes(first)).toEqual([80, 176, 128, 72, 64, 248, 96, 160].map((m) => ({ m, n: 4096, k: 7168 })));
   });
 
@@ -82,6 +82,14 @@ describe("grouped GEMM plan and emit", () => {
     expect(cuda).toContain("const CUtensorMap* map_a = &table.a[tile.group];");
     expect(cuda).toContain("const CUtensorMap* map_d = &table.d[tile.group];");
     expect(cuda).not.toContain("split_counters");
+  });
+
+  it("with stream-K, takes a workspace and walks equal ranges of (tile, k-block) iterations", () => {
+    const sk: KernelSpec = grouped_gemm_bf16_streamk;
+    const cuda = emit(plan({ spec: sk, budget: sm90Budget(sk), source: "kernels/grouped_gemm_bf16.ts" }));
+    expect(cuda).toContain("_kernel(const __grid_constant__ GroupTable table, float* partials, int* split_counters)");
+    expect(cuda).toContain("using Schedule = GroupedStreamKSchedule;");
+    expect(cuda).toContain("GK-WORKSPACE: stream-K needs");
   });
 });
 

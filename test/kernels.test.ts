@@ -88,6 +88,8 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x256x64_cluster1x4: { a: "bf16", tile: [128, 256, 64], cluster: [1, 4], stages: 4, raster: "m", swizzle: 16 },
   dual_e4m3_128x64x128_cluster1x2_fp16out: { dual: true, a: "e4m3", out: "fp16", tile: [128, 64, 128], cluster: [1, 2], stages: 6 },
   dual_fp16_64x128x64_fp32out: { dual: true, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 5 },
+  grouped_fp16_64x256x64_fp32out: { maxGroups: 4, a: "fp16", out: "fp32", tile: [64, 256, 64], stages: 4, raster: "m", swizzle: 1 },
+  grouped_e4m3_128x128x128_streamk_76groups: { maxGroups: 76, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1 },
 };
 
 describe("a sample of valid configs", () => {

@@ -217,10 +217,10 @@ describe("each rule, violated alone", () => {
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
     "GROUPED-GEMM-TARGET": { spec: groupedSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for groupedGemm/ },
-    // 79 groups × (3 × 128 + 32) + 8 = 32,872, padded to 32,896 bytes > 32,764 (78 groups: 32,512).
-    "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 79 }), path: "op.maxGroups", value: "79", legal: /from 1 to 78/ },
+    // 77 groups × (3 × 128 + 40) + 16 = 32,664, padded to 32,768 bytes > 32,764 (76 groups: 32,256).
+    "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 77 }), path: "op.maxGroups", value: "77", legal: /from 1 to 76/ },
     "GROUPED-GEMM-CLUSTER": { spec: groupedSpec({ cluster: [1, 2] }), path: "tiler.cluster", value: "[1,2]", legal: /cluster: \[1, 1\] for groupedGemm/ },
-    "GROUPED-GEMM-SCHED": { spec: groupedSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for groupedGemm/ },
+    "GROUPED-GEMM-SCHED": { spec: groupedSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 for groupedGemm \(streamK: true/ },
     "PROBLEM-GROUPS": {
       spec: groupedSpec({ groupedProblems: [{ m: [80, 176, 128], n: [4096, 2048], k: [7168] }] }),
       path: "problems[0].n",
@@ -573,7 +573,12 @@ describe("grouped GEMM problems", () => {
     const r = validate(s);
     if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
     expect(r.kernel.budget).toEqual(sm90Budget(s));
-    expect(sm90Budget(s).groupTableBytes).toBe(16 * (3 * 128 + 32) + 128); // 8 bytes of counts, padded to 128
+    expect(sm90Budget(s).groupTableBytes).toBe(16 * (3 * 128 + 40) + 128); // 16 bytes of counts, padded to 128
+  });
+
+  it("accepts stream-K (1×1 cluster), whose reduction needs the registers of two accumulator sets", () => {
+    expect(validate(groupedSpec({ streamK: true })).ok).toBe(true);
+    expect(codes(groupedSpec({ streamK: true, mma: [128, 256, 64], stages: 4 }))).toEqual(["SPLITK-REG"]);
   });
 
   it("refuses more groups than maxGroups, at the M list", () => {

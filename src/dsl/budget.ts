@@ -41,10 +41,10 @@ export interface Sm90Budget {
   readonly groupTableBytes: number;
 }
 
-/** Bytes of one group's shape record in the grouped GEMM's table: m, n, k, first tile, M/N/K blocks, padding. */
-export const GROUP_SHAPE_BYTES = 32;
-/** The table's tail: the group count and the tile count (two ints). */
-export const GROUP_TABLE_TAIL_BYTES = 8;
+/** Bytes of one group's shape record in the grouped GEMM's table: m, n, k, first tile, M/N/K blocks, padding, first iteration (8 bytes). */
+export const GROUP_SHAPE_BYTES = 40;
+/** The table's tail: the group and tile counts (two ints) and the iteration count (8 bytes). */
+export const GROUP_TABLE_TAIL_BYTES = 16;
 
 /**
  * Bytes of the grouped GEMM's parameter table for `maxGroups` groups (see Sm90Budget.groupTableBytes):

@@ -315,8 +315,8 @@ export const RULES = {
   },
   "GROUPED-GEMM-SCHED": {
     kind: "generator",
-    summary: "a grouped GEMM is generated without split-K and stream-K (splitK 1, streamK false)",
-    source: "templates/common/grouped_schedule.hbs: a unit is one whole output tile of one group",
+    summary: "a grouped GEMM is generated without split-K (splitK 1); stream-K (streamK: true) is how it balances the groups' work over the SMs",
+    source: "templates/common/grouped_schedule.hbs: a unit is a whole output tile of one group, or with stream-K one CTA's range of (tile, k-block) iterations",
   },
   "PROBLEM-GROUPS": {
     kind: "generator",

@@ -557,13 +557,13 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         "splitK: 1 and streamK: false for dualGemm",
       );
     }
-    if (grouped && ((isInt(splitK) && splitK > 1) || streamK === true)) {
+    if (grouped && isInt(splitK) && splitK > 1) {
       report(
         "GROUPED-GEMM-SCHED",
-        streamK === true ? "scheduler.streamK" : "scheduler.splitK",
-        `${streamK === true ? "stream-K" : `splitK ${show(splitK)}`} is not generated for a grouped GEMM: its units are whole output tiles of the groups`,
-        streamK === true ? "streamK: true" : `splitK ${show(splitK)}`,
-        "splitK: 1 and streamK: false for groupedGemm",
+        "scheduler.splitK",
+        `splitK ${show(splitK)} is not generated for a grouped GEMM: its work is balanced over the SMs by stream-K instead`,
+        `splitK ${show(splitK)}`,
+        "splitK: 1 for groupedGemm (streamK: true spreads the groups' k-blocks evenly over the CTAs)",
       );
     }
     const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;

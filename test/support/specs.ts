@@ -16,6 +16,8 @@ export interface SpecOptions {
   streamK?: boolean;
   /** A gated dual GEMM (dualGemm + siluMul) instead of a GEMM. */
   dual?: boolean;
+  /** A grouped GEMM with this many groups at most (groupedGemm) instead of a GEMM. */
+  maxGroups?: number;
 }
 
 export function sm90Spec(o: SpecOptions = {}): KernelSpec {
@@ -23,11 +25,14 @@ export function sm90Spec(o: SpecOptions = {}): KernelSpec {
   return {
     name: o.name ?? "test_kernel",
     target: "sm_90a",
-    op: { kind: o.dual ? "dualGemm" : "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
+    op:
+      o.maxGroups !== undefined
+        ? { kind: "groupedGemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", maxGroups: o.maxGroups }
+        : { kind: o.dual ? "dualGemm" : "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
     epilogue: { kind: o.dual ? "siluMul" : "store" },
-    problems: [{ m: 256, n: 256, k: 256 }],
+    problems: o.maxGroups !== undefined ? [{ m: [40, 256], n: [256], k: [256] }] : [{ m: 256, n: 256, k: 256 }],
   };
 }
