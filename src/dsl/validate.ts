@@ -39,6 +39,7 @@ import {
   type RuleKind,
 } from "./rules.js";
 import type { AnyKernelSpec, GemvSpec, KernelSpec } from "./types.js";
+import { checkEpilogueOptions } from "./validateEpilogue.js";
 import { validateGemv, type GemvValidationResult } from "./validateGemv.js";
 
 export type { GemvBudget, GemvValidationResult } from "./validateGemv.js";
@@ -554,6 +555,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
       "siluMul() for dualGemm",
     );
   }
+  if (isRecord(epilogue) && (epilogue["kind"] === "store" || epilogue["kind"] === "siluMul")) checkEpilogueOptions(report, epilogue);
 
   // -- problems ---------------------------------------------------------------------------------------
   const problems = s["problems"];
