@@ -88,6 +88,14 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x256x64_cluster1x4: { a: "bf16", tile: [128, 256, 64], cluster: [1, 4], stages: 4, raster: "m", swizzle: 16 },
   dual_e4m3_128x64x128_cluster1x2_fp16out: { dual: true, a: "e4m3", out: "fp16", tile: [128, 64, 128], cluster: [1, 2], stages: 6 },
   dual_fp16_64x128x64_fp32out: { dual: true, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 5 },
+  // Epilogues: the whole chain on the largest single-product tile, with split-K and stream-K (the
+  // epilogue after the reduction), on fp8 inputs, and on a dual GEMM.
+  epi_bf16_128x256x64_fp32out_all: { a: "bf16", out: "fp32", tile: [128, 256, 64], cluster: [2, 1], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  epi_bf16_192x128x64_bf16bias_silu: { a: "bf16", tile: [192, 128, 64], stages: 4, epilogue: { bias: "bf16", activation: "silu" } },
+  epi_bf16_128x128x64_split3_relu: { a: "bf16", tile: [128, 128, 64], stages: 6, splitK: 3, epilogue: { alpha: true, bias: "fp16", activation: "relu" } },
+  epi_bf16_128x128x64_streamk_alpha: { a: "bf16", out: "fp16", tile: [128, 128, 64], stages: 6, streamK: true, epilogue: { alpha: true } },
+  epi_e4m3_128x256x128_gelu: { a: "e4m3", tile: [128, 256, 128], cluster: [2, 1], stages: 4, epilogue: { activation: "gelu", bias: "fp32" } },
+  epi_dual_bf16_128x128x64_all: { dual: true, a: "bf16", tile: [128, 128, 64], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
 };
 
 describe("a sample of valid configs", () => {
@@ -113,6 +121,9 @@ const SAMPLE_SM100: Record<string, Sm100SpecOptions> = {
   sm100_nvfp4_128x128x512_fp32out: { a: "e2m1", scale: NVFP4, out: "fp32", mma: [128, 128, 512], stages: 2 },
   sm100_nvfp4_pair_256x128x256: { a: "e2m1", scale: NVFP4, out: "fp16", mma: [256, 128, 256], cluster: [2, 1], ctaGroup: 2, stages: 5 },
   sm100_nvfp4_128x128x256_cluster2x1: { a: "e2m1", scale: NVFP4, mma: [128, 128, 256], cluster: [2, 1], stages: 4, raster: "m", swizzle: 16 },
+  // Epilogues: bf16 out (64-column chunks, the most bias registers) with every step, a CTA pair with fp32 out.
+  sm100_epi_bf16_128x256x64_all: { a: "bf16", mma: [128, 256, 64], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  sm100_epi_e4m3_pair_256x128x128_fp32out_relu: { a: "e4m3", out: "fp32", mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5, epilogue: { bias: "bf16", activation: "relu" } },
 };
 
 describe("a sample of valid sm_100a configs", () => {
