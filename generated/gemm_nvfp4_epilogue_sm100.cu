@@ -755,7 +755,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
   // TMA: global base addresses are 16-byte aligned.
   if (!aligned16(args->a) || !aligned16(args->b) || !aligned16(args->d))
     return refuse("TMA-ALIGN: A, B and D must start on 16-byte boundaries (A=%p B=%p D=%p)", args->a, args->b, args->d);
-  // The epilogue's bias (fp16, N entries, one per column of D): 16-byte aligned, so its vector loads are aligned.
+  // The epilogue's bias (fp16, N entries, one per column of D): present and 16-byte aligned (gemmkit_abi.h).
   if (args->bias == nullptr)
     return refuse("GK-BIAS: gemm_nvfp4_epilogue_sm100 adds a bias (fp16, N entries, one per column of D): bias must point to it, got null");
   if ((reinterpret_cast<uintptr_t>(args->bias) & 15u) != 0)

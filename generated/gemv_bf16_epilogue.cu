@@ -301,7 +301,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
     return refuse("GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries (A=%p B=%p)", args->a, args->b);
   if (!aligned(args->d, sizeof(ElementD)))
     return refuse("GEMV-ALIGN-PTR: D must be aligned to its element (%d B) (D=%p)", (int)sizeof(ElementD), args->d);
-  // The epilogue's bias (bf16, M entries, one per row of D, the same for every batch): 16-byte aligned, so its vector loads are aligned.
+  // The epilogue's bias (bf16, M entries, one per row of D, the same for every batch): present and 16-byte aligned (gemmkit_abi.h).
   if (args->bias == nullptr)
     return refuse("GK-BIAS: gemv_bf16_epilogue adds a bias (bf16, M entries, one per row of D, the same for every batch): bias must point to it, got null");
   if ((reinterpret_cast<uintptr_t>(args->bias) & 15u) != 0)

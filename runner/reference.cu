@@ -12,6 +12,12 @@
 namespace gkr {
 namespace {
 
+// Blocks of a grid-stride loop over `count` elements: one per `threads` elements, at most 65536.
+unsigned grid_for(size_t count, int threads) {
+  const size_t want = (count + threads - 1) / threads;
+  return static_cast<unsigned>(want < 65536 ? want : 65536);
+}
+
 template <GkDType T>
 __device__ __forceinline__ float load_as_float(const void* p, size_t i) {
   if constexpr (T == GK_BF16) return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
@@ -65,8 +71,7 @@ void dequantize(const void* src, GkDType t, int64_t ld, float* dst, int rows, in
                 const RefScales& sc, cudaStream_t s) {
   const int threads = 256;
   size_t total = static_cast<size_t>(rows) * cols;
-  size_t want = (total + threads - 1) / threads;
-  unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  const unsigned blocks = grid_for(total, threads);
   const uint8_t* sf = sc.vector > 0 ? static_cast<const uint8_t*>(sf_ptr) : nullptr;
   if (sc.vector > 0 && (!sf || !dtype_is_scale(sc.type)))
     throw std::runtime_error("reference: block-scaled GEMM without scale factors of a scale dtype");
@@ -138,11 +143,13 @@ reference_fp64_kernel(const float* __restrict__ a, const float* __restrict__ b,
   }
 }
 
+// silu(x) = x / (1 + e^-x) in fp64: the dual GEMM's gate and the silu activation.
+__device__ __forceinline__ double silu_fp64(double x) { return x / (1.0 + exp(-x)); }
+
 __global__ void silu_mul_fp64_kernel(double* __restrict__ gate, const double* __restrict__ up, size_t count) {
   const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
   for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    const double g = gate[i];
-    gate[i] = g / (1.0 + exp(-g)) * up[i];
+    gate[i] = silu_fp64(gate[i]) * up[i];
   }
 }
 
@@ -162,7 +169,7 @@ __global__ void epilogue_fp64_kernel(double* __restrict__ d, size_t count, int c
     switch (activation) {
       case GK_ACT_RELU: y = y < 0.0 ? 0.0 : y; break;
       case GK_ACT_GELU: y = 0.5 * y * (1.0 + erf(y * 0.70710678118654752440)); break;
-      case GK_ACT_SILU: y = y / (1.0 + exp(-y)); break;
+      case GK_ACT_SILU: y = silu_fp64(y); break;
       default: break;
     }
     d[i] = y;
@@ -175,11 +182,6 @@ __global__ void sum_squares_kernel(const double* __restrict__ d, size_t count, d
   for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) s += d[i] * d[i];
   for (int off = 16; off > 0; off >>= 1) s += __shfl_down_sync(0xffffffffu, s, off);
   if (threadIdx.x % 32 == 0) atomicAdd(out, s);
-}
-
-unsigned grid_for(size_t count, int threads) {
-  const size_t want = (count + threads - 1) / threads;
-  return static_cast<unsigned>(want < 65536 ? want : 65536);
 }
 
 }  // namespace
@@ -215,8 +217,7 @@ double reference_rms(const double* d, size_t count, cudaStream_t stream) {
 void reference_silu_mul(double* gate, const double* up, size_t count, cudaStream_t stream) {
   if (count == 0) return;
   const int threads = 256;
-  const size_t want = (count + threads - 1) / threads;
-  const unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  const unsigned blocks = grid_for(count, threads);
   silu_mul_fp64_kernel<<<blocks, threads, 0, stream>>>(gate, up, count);
   GKR_CHECK_LAUNCH();
   GKR_CHECK(cudaStreamSynchronize(stream));

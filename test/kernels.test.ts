@@ -88,9 +88,8 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x256x64_cluster1x4: { a: "bf16", tile: [128, 256, 64], cluster: [1, 4], stages: 4, raster: "m", swizzle: 16 },
   dual_e4m3_128x64x128_cluster1x2_fp16out: { dual: true, a: "e4m3", out: "fp16", tile: [128, 64, 128], cluster: [1, 2], stages: 6 },
   dual_fp16_64x128x64_fp32out: { dual: true, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 5 },
-  // Epilogues: the whole chain on the largest single-product tile, with split-K and stream-K (the
-  // epilogue after the reduction), on fp8 inputs, and on a dual GEMM.
-  epi_bf16_128x256x64_fp32out_all: { a: "bf16", out: "fp32", tile: [128, 256, 64], cluster: [2, 1], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  // Epilogues (kernels/ has the whole chain on a 128×256 fp32-out tile): three consumer warpgroups,
+  // split-K and stream-K (the epilogue after the reduction), fp8 inputs, a dual GEMM with every step.
   epi_bf16_192x128x64_bf16bias_silu: { a: "bf16", tile: [192, 128, 64], stages: 4, epilogue: { bias: "bf16", activation: "silu" } },
   epi_bf16_128x128x64_split3_relu: { a: "bf16", tile: [128, 128, 64], stages: 6, splitK: 3, epilogue: { alpha: true, bias: "fp16", activation: "relu" } },
   epi_bf16_128x128x64_streamk_alpha: { a: "bf16", out: "fp16", tile: [128, 128, 64], stages: 6, streamK: true, epilogue: { alpha: true } },

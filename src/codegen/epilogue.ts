@@ -11,11 +11,6 @@ export type BiasIndex = "column" | "row";
 
 export interface EpilogueBiasPlan {
   readonly type: CudaType;
-  /** "bf16" etc., for messages. */
-  readonly dtype: string;
-  /** The index of D the bias follows, and how many entries it has ("N" or "M"). */
-  readonly index: BiasIndex;
-  readonly entries: "N" | "M";
   /** Read in pairs of adjacent columns (load_bias_pair): the GEMM family; a GEMV reads one entry per row. */
   readonly pairs: boolean;
   /** What gk_check's GK-BIAS message says the bias is. */
@@ -59,16 +54,12 @@ const ACTIVATIONS: Record<Activation, { readonly abi: string; readonly formula: 
  */
 export function planEpilogueMath(epilogue: Epilogue, x: string, index: BiasIndex, out: CudaType): EpilogueMathPlan {
   const alpha = epilogue.alpha === true;
-  const entries = index === "column" ? "N" : "M";
   const i = index === "column" ? "n" : "m";
   const bias: EpilogueBiasPlan | false =
     epilogue.bias === undefined
       ? false
       : {
           type: cudaType(epilogue.bias),
-          dtype: epilogue.bias,
-          index,
-          entries,
           pairs: index === "column",
           description:
             index === "column"
