@@ -39,6 +39,23 @@ const ROWS: BenchRow[] = [
   row({ kernel: "odd", m: 100, n: 100, k: 100, status: "refused", message: "k must be a multiple of 64", us: null, tflops: null, rel_err: null, baseline: null, ratio: null }),
 ];
 
+describe("kernels with an epilogue", () => {
+  it("carry the runner's statement of it, none when D is the op's result", () => {
+    const parse = (kernelInfo: Record<string, unknown>) =>
+      parseRunnerReport(JSON.stringify({ kernel: "k", kernel_info: kernelInfo, results: [] })).epilogue;
+    expect(parse({ epilogue: "gelu(alpha*x + bias[n])" })).toBe("gelu(alpha*x + bias[n])");
+    expect(parse({ epilogue: "x" })).toBeNull();
+    expect(parse({})).toBeNull();
+  });
+
+  it("are listed below the table, once per kernel", () => {
+    const epi = (over: Partial<BenchRow>) => row({ kernel: "gemm_bf16_epilogue", epilogue: "gelu(alpha*x + bias[n])", ...over });
+    const lines = strip(renderResultsTable([row({}), epi({}), epi({ m: 200 })], { color: false })).split("\n");
+    expect(lines).toHaveLength(6);
+    expect(lines[5]).toBe("gemm_bf16_epilogue: D = gelu(alpha*x + bias[n]), x the op's fp32 result");
+  });
+});
+
 describe("a baseline without the kernel's epilogue", () => {
   const report = (baseline: Record<string, unknown>) =>
     parseRunnerReport(JSON.stringify({ kernel: "k", results: [{ m: 8, n: 8, k: 8, status: "pass", us: 10, baseline: { name: "cublasGemmEx bf16", us: 12, ...baseline } }] }))

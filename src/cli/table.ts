@@ -54,6 +54,8 @@ export interface RunnerReport {
   cc: unknown;
   date: string;
   reps: number | null;
+  /** The kernel's epilogue as the runner states it ("gelu(alpha*x + bias[n])"); null when D is just x. */
+  epilogue: string | null;
   results: RunnerResult[];
 }
 
@@ -61,6 +63,8 @@ export interface RunnerReport {
 export interface BenchRow extends RunnerResult {
   kernel: string;
   target: string;
+  /** The kernel's epilogue (RunnerReport.epilogue), when it has one. */
+  epilogue?: string;
 }
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -125,6 +129,7 @@ export function parseRunnerReport(text: string): RunnerReport {
     cc: v.cc,
     date: str(v.date) ?? "",
     reps: num(v.reps),
+    epilogue: isObj(v.kernel_info) && typeof v.kernel_info.epilogue === "string" && v.kernel_info.epilogue !== "x" ? v.kernel_info.epilogue : null,
     results: v.results.map(normalizeResult),
   };
 }
@@ -232,9 +237,15 @@ function baselineUs(r: BenchRow): string {
   return r.baseline?.checked === false ? `${text}${UNCHECKED_BASELINE_MARK}` : text;
 }
 
-/** The table, and the note explaining the mark when some baseline carries it. */
-function withBaselineNote(table: string, rows: readonly BenchRow[]): string {
-  return rows.some((r) => r.baseline?.checked === false) ? `${table}\n${UNCHECKED_BASELINE_NOTE}` : table;
+/**
+ * The table, then a line per kernel with an epilogue saying what it computes, and the note explaining
+ * the baseline mark when some baseline carries it.
+ */
+function withNotes(table: string, rows: readonly BenchRow[]): string {
+  const epilogues = new Map(rows.filter((r) => r.epilogue !== undefined).map((r) => [r.kernel, r.epilogue]));
+  const notes = [...epilogues].map(([kernel, epilogue]) => `${kernel}: D = ${epilogue}, x the op's fp32 result`);
+  if (rows.some((r) => r.baseline?.checked === false)) notes.push(UNCHECKED_BASELINE_NOTE);
+  return [table, ...notes].join("\n");
 }
 /** Added after "TFLOP/s" when some row is a GEMV (has GB/s): bandwidth and its share of the device copy bandwidth. */
 export const BANDWIDTH_HEADERS = ["GB/s", "% copy BW"] as const;
@@ -276,7 +287,7 @@ export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOption
     { text: formatErr(r.rel_err) },
     { text: statusText(r), paint: statusPaint(r.status) },
   ]);
-  return withBaselineNote(layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells), rows);
+  return withNotes(layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells), rows);
 }
 
 function renderWithBandwidth(rows: readonly BenchRow[], opts: RenderOptions): string {
@@ -302,7 +313,7 @@ function renderWithBandwidth(rows: readonly BenchRow[], opts: RenderOptions): st
     { text: statusText(r), paint: statusPaint(r.status) },
   ]);
   const [kernel, shape, us, tflops, ...rest] = RESULT_HEADERS;
-  return withBaselineNote(
+  return withNotes(
     layout(
       [kernel, shape, us, tflops, ...BANDWIDTH_HEADERS, ...rest],
       ["left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
