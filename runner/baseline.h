@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "gemmkit_abi.h"
 
@@ -35,6 +36,15 @@ struct BaselineProblem {
   // (elements). batch 1 is one plain GEMM.
   int batch = 1;
   int64_t stride_a = 0, stride_b = 0, stride_d = 0;
+  // The kernel's epilogue (GkKernelInfo::alpha / bias / activation): alpha is cuBLAS's alpha (1 when
+  // the kernel has none); the bias (GkGemmArgs::bias, the kernel's buffer) and the activation go to
+  // cuBLASLt's epilogue where it has the same one (bias per column, relu, gelu), else they are left
+  // out and the baseline reports its epilogue as "gemm only" (see Baseline::epilogue).
+  float alpha = 1.0f;
+  const void* bias = nullptr;
+  GkDType bias_type = GK_FP32;
+  bool bias_per_row = false;  // a GEMV's bias (one entry per row): cuBLAS has no such epilogue
+  int activation = GK_ACT_NONE;
 };
 
 class Baseline {
@@ -44,6 +54,22 @@ class Baseline {
   virtual std::string name() const = 0;
   // Enqueues one GEMM on `stream` (the stream given to make_baseline); "" or an error message.
   virtual std::string launch(cudaStream_t stream) = 0;
+  // What it computes of the problem's epilogue (set by make_baseline): "" when the problem has none
+  // beyond alpha, which every baseline takes as cuBLAS's alpha; "gemm only" (or "silu-mul only" for
+  // the dual GEMM) when it leaves the bias and the activation out; else what it runs, e.g. "alpha,
+  // bias, gelu (cuBLASLt's tanh approximation)".
+  const std::string& epilogue() const { return epilogue_; }
+  // Whether it computes the whole epilogue (up to the approximation epilogue() names): only then is
+  // its output compared with the reference; otherwise it is a timing only.
+  bool computes_epilogue() const { return computes_epilogue_; }
+  void set_epilogue(std::string text, bool complete) {
+    epilogue_ = std::move(text);
+    computes_epilogue_ = complete;
+  }
+
+ private:
+  std::string epilogue_;
+  bool computes_epilogue_ = true;
 };
 
 // Sets everything up (handles, descriptors, algorithm choice, workspace) outside any timing.

@@ -21,6 +21,16 @@
 // Gated dual GEMM (p.dual_silu_mul): the unfused path, D = silu(A·Bᵀ) ⊙ (A·B2ᵀ) as two GEMMs of the
 // kind above (cublasGemmEx, or cublasLtMatmul for fp8) into two temporaries of D's dtype, then an
 // elementwise silu-mul kernel written here; one launch() enqueues all three, so they are timed as one.
+//
+// Epilogues (p.alpha, p.bias, p.activation): alpha is cuBLAS's alpha everywhere (for the dual GEMM,
+// the alpha of A·B2ᵀ: silu(g)·(alpha·u) = alpha·(silu(g)·u)). A bias per column and relu / gelu go to
+// cublasLtMatmul's epilogue (CUBLASLT_EPILOGUE_BIAS, _RELU, _GELU and their _BIAS forms: y = act(alpha·AB
+// + bias), the kernels' order), with any input dtype; cuBLASLt's gelu is the tanh approximation, so that
+// baseline's errors against the exact-erf reference include the approximation's, and it is a timing
+// baseline only. Without such an epilogue (silu, a GEMV's bias per row, batches, the dual GEMM's bias
+// or activation, or cuBLASLt refusing the combination) the same GEMM is timed without bias and
+// activation and its epilogue reported as "gemm only" ("silu-mul only"): then its output is not
+// compared with the reference.
 #include <cublasLt.h>
 #include <cublas_v2.h>
 #include <cuda_bf16.h>
@@ -65,6 +75,38 @@ cudaDataType_t cuda_type(GkDType t) {
 #endif
   }
   return CUDA_R_32F;
+}
+
+// ---- the epilogue beyond alpha ---------------------------------------------------------------
+
+// Whether the problem has an epilogue beyond alpha: a bias or an activation.
+bool has_epilogue(const BaselineProblem& p) { return p.bias != nullptr || p.activation != GK_ACT_NONE; }
+
+// The cuBLASLt epilogue computing the problem's bias and activation after alpha·AB, or DEFAULT for
+// none (also when cuBLASLt has no such activation: lt_computes_epilogue says whether it has).
+cublasLtEpilogue_t lt_epilogue(const BaselineProblem& p) {
+  const bool bias = p.bias != nullptr;
+  switch (p.activation) {
+    case GK_ACT_NONE: return bias ? CUBLASLT_EPILOGUE_BIAS : CUBLASLT_EPILOGUE_DEFAULT;
+    case GK_ACT_RELU: return bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
+    case GK_ACT_GELU: return bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
+    default: return CUBLASLT_EPILOGUE_DEFAULT;
+  }
+}
+
+// Whether cublasLtMatmul can compute the whole epilogue: one GEMM (no batches, not the dual GEMM's
+// unfused path), a bias per column of D, relu or gelu (cuBLASLt has no silu).
+bool lt_computes_epilogue(const BaselineProblem& p) {
+  return has_epilogue(p) && !p.dual_silu_mul && !p.bias_per_row && p.batch <= 1 &&
+         (p.activation == GK_ACT_NONE || p.activation == GK_ACT_RELU || p.activation == GK_ACT_GELU);
+}
+
+// What a cuBLASLt epilogue computes, for the report.
+std::string lt_epilogue_text(const BaselineProblem& p) {
+  std::string text = p.bias ? std::string("bias (") + dtype_name(p.bias_type) + ")" : std::string();
+  const char* act = p.activation == GK_ACT_RELU ? "relu" : p.activation == GK_ACT_GELU ? "gelu (cuBLASLt's tanh approximation)" : nullptr;
+  if (act) text += (text.empty() ? "" : " + ") + std::string(act);
+  return text;
 }
 
 // ---- cublasGemmEx: bf16 / fp16 / fp32 inputs, fp32 compute ---------------------------------
@@ -115,7 +157,7 @@ class GemmExBaseline final : public Baseline {
 
   std::string launch(cudaStream_t) override {
     const cudaDataType_t at = cuda_type(p_.a_type), bt = cuda_type(p_.b_type), dt = cuda_type(p_.d_type);
-    const float alpha = 1.0f, beta = 0.0f;
+    const float alpha = p_.alpha, beta = 0.0f;
     if (p_.batch > 1) {
       // Batched (the GEMV's l): the same column-major view per batch, strides in elements.
       cublasStatus_t s = cublasGemmStridedBatchedEx(handle_, CUBLAS_OP_T, CUBLAS_OP_N,
@@ -143,10 +185,11 @@ class GemmExBaseline final : public Baseline {
 
 // ---- cublasLtMatmul: fp8 inputs, fp32 compute and scale, D (and C) of the kernel's out type --
 // Also block-scaled inputs (p.scale_vector > 0, UNTESTED ON HARDWARE): the same call with the
-// A/B scale modes and pointers set.
-class LtFp8Baseline final : public Baseline {
+// A/B scale modes and pointers set; and any input dtype with a bias / relu / gelu epilogue
+// (lt_epilogue() below; UNTESTED ON HARDWARE as well).
+class LtBaseline final : public Baseline {
  public:
-  ~LtFp8Baseline() override {
+  ~LtBaseline() override {
     if (pref_) cublasLtMatmulPreferenceDestroy(pref_);
     if (ddesc_) cublasLtMatrixLayoutDestroy(ddesc_);
     if (cdesc_) cublasLtMatrixLayoutDestroy(cdesc_);
@@ -157,7 +200,7 @@ class LtFp8Baseline final : public Baseline {
   }
 
   static std::unique_ptr<Baseline> make(const BaselineProblem& p, cudaStream_t, std::string* why) {
-    std::unique_ptr<LtFp8Baseline> b(new LtFp8Baseline(p));
+    std::unique_ptr<LtBaseline> b(new LtBaseline(p));
     std::string err = b->setup();
     if (!err.empty()) {
       *why = "baseline: " + err;
@@ -168,11 +211,12 @@ class LtFp8Baseline final : public Baseline {
 
   std::string name() const override {
     if (p_.scale_vector > 0) return "cublasLt " + block_format_name(p_.a_type, p_.scale_type, p_.scale_vector);
+    if (!dtype_is_fp8(p_.a_type)) return std::string("cublasLt ") + dtype_name(p_.a_type);
     return p_.fp8_fast_accum ? "cublasLt fp8 fast-accum" : "cublasLt fp8";
   }
 
   std::string launch(cudaStream_t stream) override {
-    const float alpha = 1.0f, beta = 0.0f;
+    const float alpha = p_.alpha, beta = 0.0f;
     // Lt's A is our B, Lt's B is our A (see the top of the file). beta = 0: C is never read,
     // so it may alias D.
     cublasStatus_t s = cublasLtMatmul(lt_, op_, &alpha, p_.b, adesc_, p_.a, bdesc_, &beta, p_.d, cdesc_, p_.d,
@@ -181,7 +225,7 @@ class LtFp8Baseline final : public Baseline {
   }
 
  private:
-  explicit LtFp8Baseline(const BaselineProblem& p) : p_(p) {}
+  explicit LtBaseline(const BaselineProblem& p) : p_(p) {}
 
   std::string setup() {
     const cudaDataType_t at = cuda_type(p_.a_type), bt = cuda_type(p_.b_type), dt = cuda_type(p_.d_type);
@@ -214,9 +258,19 @@ class LtFp8Baseline final : public Baseline {
 #else
       return "this cuBLAS has no block-scaled matmul (needs 12.8 or newer)";
 #endif
-    } else if (p_.fp8_fast_accum) {
+    } else if (p_.fp8_fast_accum && dtype_is_fp8(p_.a_type)) {
       const int8_t fast = 1;
       GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast));
+    }
+    // The epilogue. Lt's D is our Dᵀ, so our column j is Lt's row j, which is what its bias indexes.
+    const cublasLtEpilogue_t epilogue = lt_epilogue(p_);
+    if (epilogue != CUBLASLT_EPILOGUE_DEFAULT) {
+      GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue));
+      if (p_.bias) {
+        const int32_t bias_type = cuda_type(p_.bias_type);
+        GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type, sizeof bias_type));
+        GKR_LT(cublasLtMatmulDescSetAttribute(op_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &p_.bias, sizeof p_.bias));
+      }
     }
     // Layouts describe the stored (pre-op) column-major matrices.
     GKR_LT(cublasLtMatrixLayoutCreate(&adesc_, bt, p_.k, p_.n, p_.k));  // our B: k x n, ld k
@@ -231,7 +285,8 @@ class LtFp8Baseline final : public Baseline {
 #undef GKR_LT
     if (found < 1)
       return std::string("cublasLt has no algorithm for a=") + dtype_name(p_.a_type) + " b=" +
-             dtype_name(p_.b_type) + " out=" + dtype_name(p_.d_type);
+             dtype_name(p_.b_type) + " out=" + dtype_name(p_.d_type) +
+             (epilogue != CUBLASLT_EPILOGUE_DEFAULT ? " with this epilogue" : "");
     workspace_.alloc(kLtWorkspaceBytes);  // throws CudaFailure on OOM
     return std::string();
   }
@@ -289,11 +344,15 @@ class DualSiluMulBaseline final : public Baseline {
     BaselineProblem one = p;
     one.dual_silu_mul = false;
     one.b2 = nullptr;
+    one.bias = nullptr;
+    one.activation = GK_ACT_NONE;
+    one.alpha = 1.0f;  // silu needs the gate unscaled
     one.d = b->gate_.get();
     b->gemm_gate_ = make_gemm(one, stream, why);
     if (!b->gemm_gate_) return nullptr;
     one.b = p.b2;
     one.d = b->up_.get();
+    one.alpha = p.alpha;  // silu(g)·(alpha·u) = alpha·(silu(g)·u)
     b->gemm_up_ = make_gemm(one, stream, why);
     if (!b->gemm_up_) return nullptr;
     return b;
@@ -351,7 +410,7 @@ std::unique_ptr<Baseline> make_block_scaled(const BaselineProblem& p, cudaStream
            dtype_name(p.b_type) + " out=" + dtype_name(p.d_type) + ")";
     return nullptr;
   }
-  return LtFp8Baseline::make(p, stream, why);
+  return LtBaseline::make(p, stream, why);
 #else
   (void)stream;
   *why = "no vendor baseline for block-scaled " + fmt + ": this cuBLAS is older than 12.8";
@@ -359,18 +418,10 @@ std::unique_ptr<Baseline> make_block_scaled(const BaselineProblem& p, cudaStream
 #endif
 }
 
-}  // namespace
-
-std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
-  std::string sink;
-  if (!why) why = &sink;
-  if (p.dual_silu_mul) {
-    if (p.scale_vector > 0) {
-      *why = "baseline unavailable: no block-scaled dual GEMM";
-      return nullptr;
-    }
-    return DualSiluMulBaseline::make(p, stream, why, &make_baseline);
-  }
+// One GEMM (not the dual GEMM's unfused path) by the library call for its dtypes: cublasGemmEx for
+// 16/32-bit inputs, cublasLtMatmul for fp8 and block-scaled ones, and for any dtype when the
+// problem has an epilogue beyond alpha (only called with one that cuBLASLt computes).
+std::unique_ptr<Baseline> make_gemm(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
   if (dtype_bits(p.a_type) == 0 || dtype_bits(p.b_type) == 0 || dtype_bits(p.d_type) == 0) {
     *why = "baseline unavailable: unknown dtype";
     return nullptr;
@@ -389,13 +440,43 @@ std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t s
     return nullptr;
   }
   const bool fp8_a = dtype_is_fp8(p.a_type), fp8_b = dtype_is_fp8(p.b_type);
-  if (fp8_a && fp8_b) return LtFp8Baseline::make(p, stream, why);
+  if (fp8_a && fp8_b) return LtBaseline::make(p, stream, why);
   if (fp8_a || fp8_b) {
     *why = std::string("baseline unavailable: no cuBLAS GEMM mixes a=") + dtype_name(p.a_type) + " with b=" +
            dtype_name(p.b_type);
     return nullptr;
   }
+  if (has_epilogue(p)) return LtBaseline::make(p, stream, why);
   return GemmExBaseline::make(p, stream, why);
+}
+
+}  // namespace
+
+std::unique_ptr<Baseline> make_baseline(const BaselineProblem& p, cudaStream_t stream, std::string* why) {
+  std::string sink;
+  if (!why) why = &sink;
+  if (p.dual_silu_mul && p.scale_vector > 0) {
+    *why = "baseline unavailable: no block-scaled dual GEMM";
+    return nullptr;
+  }
+  // The whole epilogue in cuBLASLt where it has it; failing that the GEMM alone, timed but not checked.
+  std::string lt_refused;
+  if (lt_computes_epilogue(p)) {
+    std::unique_ptr<Baseline> b = make_gemm(p, stream, &lt_refused);
+    if (b) {
+      b->set_epilogue(lt_epilogue_text(p), true);
+      return b;
+    }
+  }
+  BaselineProblem plain = p;
+  plain.bias = nullptr;
+  plain.activation = GK_ACT_NONE;
+  std::unique_ptr<Baseline> b = p.dual_silu_mul ? DualSiluMulBaseline::make(plain, stream, why, &make_gemm) : make_gemm(plain, stream, why);
+  if (b && has_epilogue(p)) {
+    const std::string only = p.dual_silu_mul ? "silu-mul only" : "gemm only";
+    b->set_epilogue(lt_refused.empty() ? only : only + " (" + lt_refused + ")", false);
+  }
+  return b;
 }
 
 std::string baseline_library() {

@@ -90,6 +90,26 @@ inline std::string block_format_name(GkDType data, GkDType scale, int vec) {
   return std::string(dtype_name(data)) + "/" + dtype_name(scale) + "x" + std::to_string(vec);
 }
 
+// ---- Epilogues (GkKernelInfo::alpha / bias / activation) ---------------------------------------
+inline const char* activation_name(int a) {
+  switch (a) {
+    case GK_ACT_NONE: return "none";
+    case GK_ACT_RELU: return "relu";
+    case GK_ACT_GELU: return "gelu";
+    case GK_ACT_SILU: return "silu";
+  }
+  return "unknown";
+}
+
+// What a kernel writes in terms of its op's fp32 result x: "x", "alpha*x", "gelu(alpha*x + bias[n])"
+// (bias[m] for a GEMV, whose bias has one entry per row).
+inline std::string epilogue_formula(const GkKernelInfo& info) {
+  std::string f = info.alpha ? "alpha*x" : "x";
+  if (info.bias) f += info.op == GK_OP_GEMV ? " + bias[m]" : " + bias[n]";
+  if (info.activation != GK_ACT_NONE) f = std::string(activation_name(info.activation)) + "(" + f + ")";
+  return f;
+}
+
 // Owning device allocation; frees on scope exit (errors on free are ignored on purpose:
 // after a sticky error every call fails and there is nothing better to do).
 class DeviceBuffer {

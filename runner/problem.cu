@@ -79,6 +79,23 @@ bool context_usable() {
 //  fp8 inputs each product carries the fast-accumulation term above, and D's error is about their
 //  sum, so that term is doubled. A dual kernel that computed only A·Bᵀ (or used B for both) errs by
 //  O(1) relative, far above every tolerance.
+//  Epilogues (GkKernelInfo::alpha / bias / activation): D = act(alpha·x + bias) with x the op's fp32
+//  result, all in fp32 and rounded once to the output dtype, against the same expression in fp64 on
+//  the fp64 x, with the same alpha (the float the kernel gets) and the same bias values (read from the
+//  kernel's own bias buffer). alpha·x and + bias add one fp32 rounding each (2^-24 relative), far
+//  below the accumulation's. The activations are Lipschitz with small constants: relu' is 0 or 1,
+//  gelu' lies in [-0.13, 1.13] and silu' in [-0.10, 1.10], so an error in y reaches act(y) multiplied by
+//  at most 1.13, and the fp32 activation itself (erff, __expf, a division) adds a few ulp of fp32. The
+//  output's rounding bound is unchanged (one rounding of D). Since alpha is drawn so that alpha·x has
+//  an rms of 0.5 to 1.5 and the bias is of that scale (see run_checked), max|D_ref| is of the
+//  order of max|alpha·x| (relu halves the values, it does not shrink the largest), so the errors of x,
+//  measured against max|D_ref| instead of max|alpha·x|, grow by a small factor at most: still ~5x
+//  below the fp32 tolerance and far below bf16 / fp16 rounding. So each output dtype's tolerance
+//  stands. Epilogue bugs err far more: a dropped bias by ~0.58·rms / max|D| (~0.1), a bias indexed by row,
+//  a wrong activation (gelu for relu differs by up to 0.17 near 0) or a missing alpha by O(0.1..1) —
+//  which is why alpha·x is brought to unit scale, where the activations bend. (The exact-erf gelu and
+//  its tanh approximation differ by at most ~1e-3·|y| near |y| ~ 2, about the fp32 tolerance: that
+//  difference is not reliably caught.)
 double default_tolerance(GkDType out, GkDType a, int k, int scale_vector, int op) {
   double tol = 0;
   switch (out) {
@@ -117,6 +134,12 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
            ", which this runner does not know (0 gemm, 1 dual gemm silu-mul, 2 gemv, 3 grouped gemm)";
   if (info.op == GK_OP_GROUPED_GEMM && !grouped_kernel_mismatch(info).empty()) return grouped_kernel_mismatch(info);
   if (info.op == GK_OP_GEMV && info.scale_vector != 0) return "runner: a block-scaled GEMV is not supported";
+  if (info.alpha != 0 && info.alpha != 1) return "runner: kernel reports alpha " + std::to_string(info.alpha) + " (0 or 1)";
+  if (info.bias != 0 && info.bias != 1) return "runner: kernel reports bias " + std::to_string(info.bias) + " (0 or 1)";
+  if (info.bias == 1 && info.bias_type != GK_BF16 && info.bias_type != GK_FP16 && info.bias_type != GK_FP32)
+    return std::string("runner: kernel reports bias dtype ") + dtype_name(info.bias_type) + " (bf16, fp16 or fp32)";
+  if (info.activation < GK_ACT_NONE || info.activation > GK_ACT_SILU)
+    return "runner: kernel reports activation " + std::to_string(info.activation) + ", which this runner does not know (0 none, 1 relu, 2 gelu, 3 silu)";
   if (info.op == GK_OP_DUAL_GEMM_SILU_MUL && info.scale_vector != 0)
     return "runner: a block-scaled dual GEMM is not supported";
   if (info.scale_vector < 0) return "runner: kernel reports scale_vector " + std::to_string(info.scale_vector) + " (< 0)";
@@ -268,11 +291,14 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k * l);
   const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k * l);
   const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n * l);
-  DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws;
+  // The epilogue's bias: one entry per column of D (GEMM, dual GEMM), or per row for a GEMV.
+  const int bias_count = gemv ? s.m : s.n;
+  DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws, bias;
   try {
     a.alloc(a_bytes);
     b.alloc(b_bytes);
     if (dual) b2.alloc(b_bytes);  // B2: n x k like B, of B's dtype
+    if (info_.bias) bias.alloc(tensor_bytes(info_.bias_type, bias_count));
     if (vec > 0) {
       sfa.alloc(scale_layout_bytes(s.m, s.k, vec));
       sfb.alloc(scale_layout_bytes(s.n, s.k, vec));
@@ -292,6 +318,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.sfa = sfa.get();  // null for a plain GEMM
   args.sfb = sfb.get();
   args.b2 = b2.get();  // null unless dual
+  args.bias = bias.get();  // null unless the kernel adds a bias
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
   args.workspace = ws.get();
@@ -333,6 +360,33 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     reference_gemm(a.get(), info_.a, s.k, b2.get(), info_.b, s.k, up_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
     reference_silu_mul(d_ref.as<double>(), up_ref.as<double>(), size_t(s.m) * s.n, stream_);
   }
+  if (info_.alpha || info_.bias || info_.activation != GK_ACT_NONE) {
+    // The epilogue on the reference x, with inputs drawn from the seed at the scale of x, so that
+    // each step changes D visibly:
+    //  * alpha = u / rms(x), u uniform in [0.5, 1.5): alpha·x has an rms of 0.5 to 1.5 (alpha is
+    //    never 0 or 1 by design), where relu, gelu and silu bend, so the check sees the activation;
+    //  * the bias uniform in [-s, s), s the rms of alpha·x (of x without alpha): a dropped or
+    //    misplaced bias moves D by about its own size. (Without alpha, x + bias keeps x's scale, where
+    //    the activations are nearly max(y, 0): their check is weaker there.)
+    RefEpilogue e;
+    const double rms = reference_rms(d_ref.as<double>(), size_t(s.m) * s.n * l, stream_);
+    double scale = rms > 0 ? rms : 1.0;  // of alpha·x
+    if (info_.alpha) {
+      const double u = 0.5 + random_unit(cfg_.seed, kTensorAlpha, 0);
+      args.alpha = static_cast<float>(u / scale);
+      e.alpha = args.alpha;
+      r.alpha = args.alpha;
+      scale = u;
+    }
+    if (info_.bias) {
+      fill_random(bias.get(), info_.bias_type, size_t(bias_count), cfg_.seed, kTensorBias, stream_, static_cast<float>(scale));
+      e.bias = bias.get();
+      e.bias_type = info_.bias_type;
+      e.bias_period = gemv ? s.m : 0;  // a GEMV's (L·M)×1 rows: bias[row % M]
+    }
+    e.activation = info_.activation;
+    reference_epilogue(d_ref.as<double>(), s.m * l, s.n, e, stream_);
+  }
 
   TimingConfig tc;
   tc.warmup = cfg_.warmup;
@@ -353,7 +407,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The kernel and the baseline are timed in alternating blocks (kernel, baseline, kernel,
   // baseline), so clock and temperature drift during the run affects both alike.
   BaselineRun base;
-  if (cfg_.baseline) base = start_baseline(s, a.get(), b.get(), sfa.get(), sfb.get(), d, b2.get());
+  if (cfg_.baseline) base = start_baseline(s, args);
   const int first_half = (cfg_.reps + 1) / 2;
   const int second_half = cfg_.reps - first_half;
   std::vector<double> kernel_us;
@@ -365,8 +419,12 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     into.insert(into.end(), t.samples_us.begin(), t.samples_us.end());
   };
   time_block(kernel, first_half, cfg_.warmup, kernel_us);
-  time_baseline_block(base, first_half, cfg_.warmup, tc, r);
-  if (second_half > 0) time_block(kernel, second_half, 2, kernel_us);
+  // With a single repetition there is no second kernel block: the baseline then runs only after the
+  // kernel's output has been checked, so that D still holds the kernel's output at the check.
+  if (second_half > 0) {
+    time_baseline_block(base, first_half, cfg_.warmup, tc, r);
+    time_block(kernel, second_half, 2, kernel_us);
+  }
   const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
   r.tflops = flops(s, info_.op) / (t.median_us * 1e6);
@@ -397,15 +455,13 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   r.status = why.empty() ? "pass" : "fail";
   if (!why.empty()) r.message = why;
 
-  // The baseline's second block ends with its own output in D: check that one too.
-  time_baseline_block(base, second_half, 2, tc, r);
+  // The baseline's (second) block ends with its own output in D: check that one too.
+  time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
   finish_baseline(base, s, d, d_ref.as<double>(), r);
   if (gemv && r.baseline) r.base_gbps = double(a_bytes + b_bytes + d_bytes) / (r.baseline->us * 1e3);
 }
 
-ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const void* a, const void* b,
-                                                         const void* sfa, const void* sfb, void* d,
-                                                         const void* b2) {
+ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const GkGemmArgs& args) {
   BaselineRun run;
   // Block-scaled tensor-core MMAs exist from Blackwell (cc 10.x) on; Hopper has no vendor path.
   if (info_.scale_vector > 0 && dev_.cc_major != 10) {
@@ -416,7 +472,7 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const v
   try {
     BaselineProblem bp;
     bp.m = s.m; bp.n = s.n; bp.k = s.k;
-    bp.a = a; bp.b = b; bp.d = d;
+    bp.a = args.a; bp.b = args.b; bp.d = args.d;
     bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
     bp.fp8_fast_accum = cfg_.fp8_fast_accum;
     if (info_.op == GK_OP_GEMV) {
@@ -427,13 +483,22 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const v
     }
     if (info_.op == GK_OP_DUAL_GEMM_SILU_MUL) {
       bp.dual_silu_mul = true;
-      bp.b2 = b2;
+      bp.b2 = args.b2;
     }
     if (info_.scale_vector > 0) {
-      bp.sfa = sfa; bp.sfb = sfb;
+      bp.sfa = args.sfa; bp.sfb = args.sfb;
       bp.scale_type = info_.scale;
       bp.scale_vector = info_.scale_vector;
     }
+    // The epilogue: alpha as cuBLAS's alpha; the bias (the kernel's own buffer) and the activation
+    // where cuBLASLt has them (baseline.h).
+    if (info_.alpha) bp.alpha = args.alpha;
+    if (info_.bias) {
+      bp.bias = args.bias;
+      bp.bias_type = info_.bias_type;
+      bp.bias_per_row = info_.op == GK_OP_GEMV;
+    }
+    bp.activation = info_.activation;
     run.impl = make_baseline(bp, stream_, &run.message);
   } catch (const std::exception& e) {
     run.impl.reset();
@@ -466,15 +531,19 @@ void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, c
     return;
   }
   try {
-    const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m * s.l, s.n, stream_);
     const TimingResult t = summarize(run.samples_us);
     BaselineResult br;
     br.name = run.impl->name();
+    br.epilogue = run.impl->epilogue();
     br.us = t.median_us;
     br.tflops = flops(s, info_.op) / (t.median_us * 1e6);
-    br.rel_err = st.rel_err;
-    br.max_err = st.max_err;
-    br.unwritten = st.nonfinite;
+    // A baseline that leaves the epilogue out computes something else: timed, never compared.
+    if (run.impl->computes_epilogue()) {
+      const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m * s.l, s.n, stream_);
+      br.rel_err = st.rel_err;
+      br.max_err = st.max_err;
+      br.unwritten = st.nonfinite;
+    }
     r.baseline = br;
     if (r.us && *r.us > 0) r.ratio = br.us / *r.us;
   } catch (const std::exception& e) {

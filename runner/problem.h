@@ -44,8 +44,8 @@ class ProblemRunner {
     std::string message;              // why there is none, when impl is null
     std::vector<double> samples_us;
   };
-  BaselineRun start_baseline(const Shape& s, const void* a, const void* b, const void* sfa, const void* sfb, void* d,
-                             const void* b2);
+  // The baseline of the problem the kernel runs with `args` (its buffers, alpha and bias).
+  BaselineRun start_baseline(const Shape& s, const GkGemmArgs& args);
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
   void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
   void note_failure(const std::exception& e);

@@ -9,7 +9,7 @@ namespace gkr {
 namespace {
 
 // 64-bit finaliser (xor-shift / multiply rounds): a bijection with good avalanche.
-__device__ __forceinline__ uint64_t mix64(uint64_t x) {
+__host__ __device__ __forceinline__ uint64_t mix64(uint64_t x) {
   x ^= x >> 31;
   x *= 0x7fb5d329728ea185ULL;
   x ^= x >> 27;
@@ -18,7 +18,7 @@ __device__ __forceinline__ uint64_t mix64(uint64_t x) {
   return x;
 }
 
-__device__ __forceinline__ uint64_t hash_bits(uint64_t seed, uint32_t tensor, uint64_t i) {
+__host__ __device__ __forceinline__ uint64_t hash_bits(uint64_t seed, uint32_t tensor, uint64_t i) {
   uint64_t key = mix64(seed * 0x9e3779b97f4a7c15ULL + tensor);
   return mix64(key ^ (i * 0xd1b54a32d192ed03ULL + 0x632be59bd9b4e019ULL));
 }
@@ -66,16 +66,16 @@ unsigned grid_for(size_t count, int threads) {
 }
 
 template <GkDType T>
-__global__ void fill_kernel(void* dst, size_t count, uint64_t seed, uint32_t tensor) {
+__global__ void fill_kernel(void* dst, size_t count, uint64_t seed, uint32_t tensor, float scale) {
   size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
   for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
     float u = hash_uniform01(seed, tensor, i);
     if constexpr (T == GK_BF16) {
-      static_cast<__nv_bfloat16*>(dst)[i] = __float2bfloat16_rn(2.0f * u - 1.0f);
+      static_cast<__nv_bfloat16*>(dst)[i] = __float2bfloat16_rn(scale * (2.0f * u - 1.0f));
     } else if constexpr (T == GK_FP16) {
-      static_cast<__half*>(dst)[i] = __float2half_rn(2.0f * u - 1.0f);
+      static_cast<__half*>(dst)[i] = __float2half_rn(scale * (2.0f * u - 1.0f));
     } else if constexpr (T == GK_FP32) {
-      static_cast<float*>(dst)[i] = 2.0f * u - 1.0f;
+      static_cast<float*>(dst)[i] = scale * (2.0f * u - 1.0f);
     } else if constexpr (T == GK_E4M3) {
       static_cast<__nv_fp8_storage_t*>(dst)[i] = __nv_cvt_float_to_fp8(4.0f * u - 2.0f, __NV_SATFINITE, __NV_E4M3);
     } else {
@@ -86,17 +86,23 @@ __global__ void fill_kernel(void* dst, size_t count, uint64_t seed, uint32_t ten
 
 }  // namespace
 
+double random_unit(uint64_t seed, uint32_t tensor_id, uint64_t i) {
+  return static_cast<double>(hash_bits(seed, tensor_id, i) >> 11) * (1.0 / 9007199254740992.0);  // 53 bits -> [0, 1)
+}
+
 void fill_random(void* dst, GkDType t, size_t count, uint64_t seed, uint32_t tensor_id,
-                 cudaStream_t stream) {
+                 cudaStream_t stream, float scale) {
   if (count == 0) return;
+  if (scale != 1.0f && t != GK_BF16 && t != GK_FP16 && t != GK_FP32)
+    throw std::runtime_error(std::string("fill_random: a scaled fill is bf16, fp16 or fp32, not ") + dtype_name(t));
   const int threads = 256;
   const unsigned blocks = grid_for(count, threads);
   switch (t) {
-    case GK_BF16: fill_kernel<GK_BF16><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id); break;
-    case GK_FP16: fill_kernel<GK_FP16><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id); break;
-    case GK_FP32: fill_kernel<GK_FP32><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id); break;
-    case GK_E4M3: fill_kernel<GK_E4M3><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id); break;
-    case GK_E5M2: fill_kernel<GK_E5M2><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id); break;
+    case GK_BF16: fill_kernel<GK_BF16><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id, scale); break;
+    case GK_FP16: fill_kernel<GK_FP16><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id, scale); break;
+    case GK_FP32: fill_kernel<GK_FP32><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id, scale); break;
+    case GK_E4M3: fill_kernel<GK_E4M3><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id, scale); break;
+    case GK_E5M2: fill_kernel<GK_E5M2><<<blocks, threads, 0, stream>>>(dst, count, seed, tensor_id, scale); break;
     case GK_E2M1:
       if (count % 2) throw std::runtime_error("fill_random: e2m1 needs an even element count");
       fill_e2m1_kernel<<<grid_for(count / 2, threads), threads, 0, stream>>>(static_cast<uint8_t*>(dst), count / 2,

@@ -3,11 +3,20 @@
 #include <cuda_fp4.h>
 #include <cuda_fp8.h>
 
+#include <cmath>
+#include <string>
+
 #include "common.h"
 #include "reference.h"
 
 namespace gkr {
 namespace {
+
+// Blocks of a grid-stride loop over `count` elements: one per `threads` elements, at most 65536.
+unsigned grid_for(size_t count, int threads) {
+  const size_t want = (count + threads - 1) / threads;
+  return static_cast<unsigned>(want < 65536 ? want : 65536);
+}
 
 template <GkDType T>
 __device__ __forceinline__ float load_as_float(const void* p, size_t i) {
@@ -62,8 +71,7 @@ void dequantize(const void* src, GkDType t, int64_t ld, float* dst, int rows, in
                 const RefScales& sc, cudaStream_t s) {
   const int threads = 256;
   size_t total = static_cast<size_t>(rows) * cols;
-  size_t want = (total + threads - 1) / threads;
-  unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  const unsigned blocks = grid_for(total, threads);
   const uint8_t* sf = sc.vector > 0 ? static_cast<const uint8_t*>(sf_ptr) : nullptr;
   if (sc.vector > 0 && (!sf || !dtype_is_scale(sc.type)))
     throw std::runtime_error("reference: block-scaled GEMM without scale factors of a scale dtype");
@@ -135,21 +143,81 @@ reference_fp64_kernel(const float* __restrict__ a, const float* __restrict__ b,
   }
 }
 
+// silu(x) = x / (1 + e^-x) in fp64: the dual GEMM's gate and the silu activation.
+__device__ __forceinline__ double silu_fp64(double x) { return x / (1.0 + exp(-x)); }
+
 __global__ void silu_mul_fp64_kernel(double* __restrict__ gate, const double* __restrict__ up, size_t count) {
   const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
   for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    const double g = gate[i];
-    gate[i] = g / (1.0 + exp(-g)) * up[i];
+    gate[i] = silu_fp64(gate[i]) * up[i];
   }
+}
+
+// The epilogue in fp64, in place: y = alpha·x, y += bias[j], y = act(y) (the order of gemmkit_abi.h).
+// Bias entry of element i: its column (i % cols), or with bias_period > 0 its row modulo bias_period
+// (a GEMV's (batch, row) rows share one bias per row).
+template <GkDType B>
+__global__ void epilogue_fp64_kernel(double* __restrict__ d, size_t count, int cols, double alpha, const void* bias,
+                                     int bias_period, int activation) {
+  const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
+    double y = alpha * d[i];
+    if (bias) {
+      const size_t j = bias_period > 0 ? (i / cols) % bias_period : i % cols;
+      y += static_cast<double>(load_as_float<B>(bias, j));  // exact: the widening of a bf16 / fp16 / fp32 value
+    }
+    switch (activation) {
+      case GK_ACT_RELU: y = y < 0.0 ? 0.0 : y; break;
+      case GK_ACT_GELU: y = 0.5 * y * (1.0 + erf(y * 0.70710678118654752440)); break;
+      case GK_ACT_SILU: y = silu_fp64(y); break;
+      default: break;
+    }
+    d[i] = y;
+  }
+}
+
+__global__ void sum_squares_kernel(const double* __restrict__ d, size_t count, double* out) {
+  double s = 0;
+  const size_t stride = static_cast<size_t>(gridDim.x) * blockDim.x;
+  for (size_t i = static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) s += d[i] * d[i];
+  for (int off = 16; off > 0; off >>= 1) s += __shfl_down_sync(0xffffffffu, s, off);
+  if (threadIdx.x % 32 == 0) atomicAdd(out, s);
 }
 
 }  // namespace
 
+void reference_epilogue(double* d, int rows, int cols, const RefEpilogue& e, cudaStream_t stream) {
+  const size_t count = static_cast<size_t>(rows) * cols;
+  if (count == 0) return;
+  if (e.bias && e.bias_type != GK_BF16 && e.bias_type != GK_FP16 && e.bias_type != GK_FP32)
+    throw std::runtime_error(std::string("reference: bias dtype ") + dtype_name(e.bias_type) + " (want bf16, fp16 or fp32)");
+  const int threads = 256;
+  const unsigned blocks = grid_for(count, threads);
+  switch (e.bias ? e.bias_type : GK_FP32) {
+    case GK_BF16: epilogue_fp64_kernel<GK_BF16><<<blocks, threads, 0, stream>>>(d, count, cols, e.alpha, e.bias, e.bias_period, e.activation); break;
+    case GK_FP16: epilogue_fp64_kernel<GK_FP16><<<blocks, threads, 0, stream>>>(d, count, cols, e.alpha, e.bias, e.bias_period, e.activation); break;
+    default: epilogue_fp64_kernel<GK_FP32><<<blocks, threads, 0, stream>>>(d, count, cols, e.alpha, e.bias, e.bias_period, e.activation); break;
+  }
+  GKR_CHECK_LAUNCH();
+  GKR_CHECK(cudaStreamSynchronize(stream));
+}
+
+double reference_rms(const double* d, size_t count, cudaStream_t stream) {
+  if (count == 0) return 0;
+  DeviceBuffer sum(sizeof(double));
+  GKR_CHECK(cudaMemsetAsync(sum.get(), 0, sizeof(double), stream));
+  sum_squares_kernel<<<grid_for(count, 256), 256, 0, stream>>>(d, count, sum.as<double>());
+  GKR_CHECK_LAUNCH();
+  double h = 0;
+  GKR_CHECK(cudaMemcpyAsync(&h, sum.get(), sizeof h, cudaMemcpyDeviceToHost, stream));
+  GKR_CHECK(cudaStreamSynchronize(stream));
+  return std::sqrt(h / static_cast<double>(count));
+}
+
 void reference_silu_mul(double* gate, const double* up, size_t count, cudaStream_t stream) {
   if (count == 0) return;
   const int threads = 256;
-  const size_t want = (count + threads - 1) / threads;
-  const unsigned blocks = static_cast<unsigned>(want < 65536 ? want : 65536);
+  const unsigned blocks = grid_for(count, threads);
   silu_mul_fp64_kernel<<<blocks, threads, 0, stream>>>(gate, up, count);
   GKR_CHECK_LAUNCH();
   GKR_CHECK(cudaStreamSynchronize(stream));

@@ -33,4 +33,24 @@ void reference_gemm(const void* a, GkDType a_type, int64_t lda, const void* b, G
 // B and of B2), so the reference is silu(A·Bᵀ) ⊙ (A·B2ᵀ) with fp64 rounding only.
 void reference_silu_mul(double* gate, const double* up, size_t count, cudaStream_t stream);
 
+// A kernel's epilogue (GkKernelInfo::alpha / bias / activation) for the reference. The defaults are
+// the identity.
+struct RefEpilogue {
+  double alpha = 1;          // the float the kernel is given (GkGemmArgs::alpha), widened; 1 without alpha
+  const void* bias = nullptr;  // the kernel's own bias buffer (GkGemmArgs::bias), on the device; null: none
+  GkDType bias_type = GK_FP32;
+  int bias_period = 0;       // 0: bias[column]; > 0: bias[row % bias_period] (a GEMV's rows, per batch)
+  int activation = GK_ACT_NONE;
+};
+
+// The epilogue, in place, in fp64, on the rows x cols reference d (row-major, ld = cols): y = alpha·x,
+// then y + bias, then relu(y) = max(y, 0), gelu(y) = 0.5·y·(1 + erf(y/√2)) (erf in fp64) or
+// silu(y) = y / (1 + exp(-y)); the order of gemmkit_abi.h. Reads the bias from the same device
+// buffer the kernel reads. Synchronises `stream`.
+void reference_epilogue(double* d, int rows, int cols, const RefEpilogue& e, cudaStream_t stream);
+
+// sqrt(mean(d[i]^2)) over `count` doubles on the device (the scale of the reference's values).
+// Synchronises `stream`.
+double reference_rms(const double* d, size_t count, cudaStream_t stream);
+
 }  // namespace gkr

@@ -57,7 +57,12 @@ std::string report_json(const RunReport& rep) {
   // Block-scaled kernels: the scale dtype and K elements per scale; a plain GEMM: null and 0.
   if (in.scale_vector > 0) j.field("scale", dtype_name(in.scale));
   else j.field_null("scale");
-  j.field("scale_vector", in.scale_vector).end_object();
+  j.field("scale_vector", in.scale_vector);
+  // The epilogue: D = epilogue(x), x the op's fp32 result ("x" when there is none).
+  j.field("epilogue", epilogue_formula(in)).field("alpha", in.alpha);
+  if (in.bias) j.field("bias", dtype_name(in.bias_type));
+  else j.field_null("bias");
+  j.field("activation", activation_name(in.activation)).end_object();
   j.key("results").begin_array();
   for (const ProblemResult& r : rep.results) {
     j.begin_object();
@@ -76,15 +81,20 @@ std::string report_json(const RunReport& rep) {
     opt_field(j, "max_err", r.max_err);
     opt_field(j, "tolerance", r.tolerance);
     opt_field(j, "unwritten", r.unwritten);
+    opt_field(j, "alpha", r.alpha);
     if (r.baseline) {
+      // "epilogue": what the baseline computes of the kernel's epilogue; "checked": whether its output
+      // was compared with the reference (not when it leaves the epilogue out: "gemm only").
       j.key("baseline").begin_object()
           .field("name", r.baseline->name)
+          .field("epilogue", r.baseline->epilogue)
+          .field("checked", r.baseline->rel_err.has_value())
           .field("us", r.baseline->us)
-          .field("tflops", r.baseline->tflops)
-          .field("rel_err", r.baseline->rel_err)
-          .field("max_err", r.baseline->max_err)
-          .field("unwritten", r.baseline->unwritten)
-          .end_object();
+          .field("tflops", r.baseline->tflops);
+      opt_field(j, "rel_err", r.baseline->rel_err);
+      opt_field(j, "max_err", r.baseline->max_err);
+      opt_field(j, "unwritten", r.baseline->unwritten);
+      j.end_object();
     } else {
       j.field_null("baseline");
     }
@@ -110,6 +120,10 @@ std::string report_table(const RunReport& rep) {
   std::string scaled;
   if (in.scale_vector > 0)
     scaled = std::string(", block-scaled ") + dtype_name(in.scale) + " per " + std::to_string(in.scale_vector) + " K";
+  if (in.alpha || in.bias || in.activation != GK_ACT_NONE) {
+    scaled += ", D = " + epilogue_formula(in);
+    if (in.bias) scaled += std::string(" (bias ") + dtype_name(in.bias_type) + ")";
+  }
   std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s%s) on %s (%d SMs, cc %s), reps %d, warmup %d\n",
                 in.name ? in.name : "?", in.target ? in.target : "?", dtype_name(in.a), dtype_name(in.b),
                 dtype_name(in.out), scaled.c_str(), rep.device.name.c_str(), rep.device.sm_count,
@@ -135,7 +149,10 @@ std::string report_table(const RunReport& rep) {
                     num(r.copy_gbps, "%.0f").c_str(), num(r.base_gbps, "%.0f").c_str());
       out += line;
     }
+    if (r.alpha) out += "        alpha " + num(r.alpha, "%.6g") + "\n";
     if (r.message) out += "        " + *r.message + "\n";
+    if (r.baseline && !r.baseline->epilogue.empty())
+      out += "        baseline epilogue: " + r.baseline->epilogue + (r.baseline->rel_err ? "\n" : "; timed only, its output not checked\n");
     if (r.baseline_message) out += "        " + *r.baseline_message + "\n";
   }
   return out;

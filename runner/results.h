@@ -48,9 +48,14 @@ struct DeviceInfo {
 
 struct BaselineResult {
   std::string name;
+  // What the baseline computes of the kernel's epilogue (baseline.h: BaselineProblem::epilogue):
+  // "" when the kernel has none, "gemm only" (or "silu-mul only") when the baseline leaves it out.
+  std::string epilogue;
   double us = 0, tflops = 0;
-  double rel_err = 0, max_err = 0;
-  uint64_t unwritten = 0;
+  // Its output against the reference; absent when the baseline does not compute the kernel's
+  // epilogue (it computes something else, so the comparison would mean nothing).
+  std::optional<double> rel_err, max_err;
+  std::optional<uint64_t> unwritten;
 };
 
 struct ProblemResult {
@@ -67,6 +72,8 @@ struct ProblemResult {
   // GEMV kernels (memory-bound): bytes moved (A + B + D) per second, and the device's copy bandwidth
   // measured once per run by the runner (a device-to-device cudaMemcpyAsync, bytes read + written).
   std::optional<double> gbps, copy_gbps, base_gbps;
+  // Kernels with alpha (GkKernelInfo::alpha): the GkGemmArgs::alpha this problem ran with.
+  std::optional<double> alpha;
 };
 
 }  // namespace gkr

@@ -9,17 +9,19 @@ import { planGemvKernel } from "../src/codegen/plan.js";
 import { compileFlags, findToolchain, type Toolchain } from "../src/cli/nvcc.js";
 import { parsePtxasReport } from "../src/cli/ptxas.js";
 import { formatViolation, validate } from "../src/dsl/validate.js";
-import type { GemvSpec } from "../src/dsl/types.js";
+import type { EpilogueOptions, GemvSpec } from "../src/dsl/types.js";
 import { defineGemv, gemv, store } from "../src/dsl/index.js";
 
-function spec(o: { a?: "bf16" | "fp16"; out?: "bf16" | "fp16" | "fp32"; warps?: number; rowsPerWarp?: number; unroll?: number; splitK?: number } = {}): GemvSpec {
+function spec(
+  o: { a?: "bf16" | "fp16"; out?: "bf16" | "fp16" | "fp32"; warps?: number; rowsPerWarp?: number; unroll?: number; splitK?: number; epilogue?: EpilogueOptions } = {},
+): GemvSpec {
   const a = o.a ?? "bf16";
   return {
     name: "gemv_test",
     target: "sm_90a",
     op: { kind: "gemv", a, b: a, out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { warps: o.warps ?? 8, rowsPerWarp: o.rowsPerWarp ?? 2, unroll: o.unroll ?? 4, splitK: o.splitK ?? 4 },
-    epilogue: { kind: "store" },
+    epilogue: { kind: "store", ...o.epilogue },
     problems: [{ m: 4096, k: 7168, l: 8 }],
   };
 }
@@ -77,6 +79,8 @@ const SAMPLE: Record<string, Parameters<typeof spec>[0]> = {
   gemv_fp16_fp32out_w4_r1_u8: { a: "fp16", out: "fp32", warps: 4, rowsPerWarp: 1, unroll: 8, splitK: 1 },
   gemv_bf16_fp16out_w16_r4_u4_split16: { out: "fp16", warps: 16, rowsPerWarp: 4, unroll: 4, splitK: 16 },
   gemv_bf16_w1_r1_u1: { warps: 1, rowsPerWarp: 1, unroll: 1, splitK: 2 },
+  gemv_bf16_epilogue_w16_r4_u4_split16: { warps: 16, rowsPerWarp: 4, unroll: 4, splitK: 16, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  gemv_fp16_fp32out_epilogue_silu: { a: "fp16", out: "fp32", splitK: 1, epilogue: { bias: "fp16", activation: "silu" } },
 };
 
 describe("a sample of valid GEMV configs", () => {

@@ -90,6 +90,13 @@ const SAMPLE: Record<string, SpecOptions> = {
   dual_fp16_64x128x64_fp32out: { dual: true, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 5 },
   grouped_fp16_64x256x64_fp32out: { maxGroups: 4, a: "fp16", out: "fp32", tile: [64, 256, 64], stages: 4, raster: "m", swizzle: 1 },
   grouped_e4m3_128x128x128_streamk_76groups: { maxGroups: 76, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1 },
+  // Epilogues (kernels/ has the whole chain on a 128×256 fp32-out tile): three consumer warpgroups,
+  // split-K and stream-K (the epilogue after the reduction), fp8 inputs, a dual GEMM with every step.
+  epi_bf16_192x128x64_bf16bias_silu: { a: "bf16", tile: [192, 128, 64], stages: 4, epilogue: { bias: "bf16", activation: "silu" } },
+  epi_bf16_128x128x64_split3_relu: { a: "bf16", tile: [128, 128, 64], stages: 6, splitK: 3, epilogue: { alpha: true, bias: "fp16", activation: "relu" } },
+  epi_bf16_128x128x64_streamk_alpha: { a: "bf16", out: "fp16", tile: [128, 128, 64], stages: 6, streamK: true, epilogue: { alpha: true } },
+  epi_e4m3_128x256x128_gelu: { a: "e4m3", tile: [128, 256, 128], cluster: [2, 1], stages: 4, epilogue: { activation: "gelu", bias: "fp32" } },
+  epi_dual_bf16_128x128x64_all: { dual: true, a: "bf16", tile: [128, 128, 64], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
 };
 
 describe("a sample of valid configs", () => {
@@ -115,6 +122,9 @@ const SAMPLE_SM100: Record<string, Sm100SpecOptions> = {
   sm100_nvfp4_128x128x512_fp32out: { a: "e2m1", scale: NVFP4, out: "fp32", mma: [128, 128, 512], stages: 2 },
   sm100_nvfp4_pair_256x128x256: { a: "e2m1", scale: NVFP4, out: "fp16", mma: [256, 128, 256], cluster: [2, 1], ctaGroup: 2, stages: 5 },
   sm100_nvfp4_128x128x256_cluster2x1: { a: "e2m1", scale: NVFP4, mma: [128, 128, 256], cluster: [2, 1], stages: 4, raster: "m", swizzle: 16 },
+  // Epilogues: bf16 out (64-column chunks, the most bias registers) with every step, a CTA pair with fp32 out.
+  sm100_epi_bf16_128x256x64_all: { a: "bf16", mma: [128, 256, 64], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  sm100_epi_e4m3_pair_256x128x128_fp32out_relu: { a: "e4m3", out: "fp32", mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5, epilogue: { bias: "bf16", activation: "relu" } },
 };
 
 describe("a sample of valid sm_100a configs", () => {

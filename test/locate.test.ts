@@ -45,6 +45,14 @@ describe("locateKernelProperties", () => {
     expect(at(basic, "scheduler.swizzle")).toBe("10:49");
   });
 
+  it("looks inside the options of an epilogue builder", () => {
+    const epilogue = locateKernelProperties(`${FIXTURES}/epilogue.ts`);
+    expect(at(epilogue, "epilogue")).toBe("11:13");
+    expect(at(epilogue, "epilogue.alpha")).toBe("11:28");
+    expect(at(epilogue, "epilogue.bias")).toBe("11:40");
+    expect(at(epilogue, "epilogue.activation")).toBe("11:60");
+  });
+
   it("places problems and their fields", () => {
     expect(at(basic, "problems[0]")).toBe("13:5");
     expect(at(basic, "problems[1]")).toBe("14:5");

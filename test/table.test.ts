@@ -39,6 +39,56 @@ const ROWS: BenchRow[] = [
   row({ kernel: "odd", m: 100, n: 100, k: 100, status: "refused", message: "k must be a multiple of 64", us: null, tflops: null, rel_err: null, baseline: null, ratio: null }),
 ];
 
+describe("kernels with an epilogue", () => {
+  it("carry the runner's statement of it, none when D is the op's result", () => {
+    const parse = (kernelInfo: Record<string, unknown>) =>
+      parseRunnerReport(JSON.stringify({ kernel: "k", kernel_info: kernelInfo, results: [] })).epilogue;
+    expect(parse({ epilogue: "gelu(alpha*x + bias[n])" })).toBe("gelu(alpha*x + bias[n])");
+    expect(parse({ epilogue: "x" })).toBeNull();
+    expect(parse({})).toBeNull();
+  });
+
+  it("are listed below the table, once per kernel", () => {
+    const epi = (over: Partial<BenchRow>) => row({ kernel: "gemm_bf16_epilogue", epilogue: "gelu(alpha*x + bias[n])", ...over });
+    const lines = strip(renderResultsTable([row({}), epi({}), epi({ m: 200 })], { color: false })).split("\n");
+    expect(lines).toHaveLength(6);
+    expect(lines[5]).toBe("gemm_bf16_epilogue: D = gelu(alpha*x + bias[n]), x the op's fp32 result");
+  });
+});
+
+describe("a baseline without the kernel's epilogue", () => {
+  const report = (baseline: Record<string, unknown>) =>
+    parseRunnerReport(JSON.stringify({ kernel: "k", results: [{ m: 8, n: 8, k: 8, status: "pass", us: 10, baseline: { name: "cublasGemmEx bf16", us: 12, ...baseline } }] }))
+      .results[0]!.baseline;
+
+  it("keeps the runner's epilogue text and its checked flag", () => {
+    expect(report({ epilogue: "gemm only", checked: false, rel_err: null })).toEqual({
+      name: "cublasGemmEx bf16",
+      us: 12,
+      tflops: (2 * 8 * 8 * 8) / (12 * 1e6),
+      rel_err: null,
+      epilogue: "gemm only",
+      checked: false,
+    });
+    expect(report({ epilogue: "bias (fp32) + relu", checked: true, rel_err: 1e-3 })).toMatchObject({ epilogue: "bias (fp32) + relu", rel_err: 1e-3 });
+    expect(report({ epilogue: "bias (fp32) + relu", checked: true })).not.toHaveProperty("checked");
+    expect(report({})).not.toHaveProperty("epilogue");
+  });
+
+  it("is marked in the table, with a note below it, and only then", () => {
+    const unchecked = row({ kernel: "epi", baseline: { name: "cublasGemmEx bf16", us: 1300, tflops: 105.7, rel_err: null, epilogue: "gemm only", checked: false } });
+    const lines = strip(renderResultsTable([row({}), unchecked], { color: false })).split("\n");
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toMatch(/ 1300 /);
+    expect(lines[3]).toMatch(/ 1300† /);
+    expect(lines[4]).toBe('† the baseline leaves the kernel\'s epilogue out ("gemm only"): a timing reference whose output is not checked');
+    const gemv = strip(renderResultsTable([{ ...unchecked, gbps: 3000, copy_gbps: 3300 }], { color: false })).split("\n");
+    expect(gemv[2]).toMatch(/1300†/);
+    expect(gemv[3]).toMatch(/^† /);
+    expect(strip(renderResultsTable([row({})], { color: false }))).not.toContain("†");
+  });
+});
+
 describe("renderResultsTable", () => {
   const plain = strip(renderResultsTable(ROWS, { color: false }));
   const lines = plain.split("\n");

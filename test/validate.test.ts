@@ -212,6 +212,25 @@ describe("each rule, violated alone", () => {
     "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with them/ },
     "EPILOGUE-SILU-MUL": { spec: untyped(spec(), (s) => (s.epilogue = { kind: "siluMul" })), path: "epilogue", value: "siluMul()", legal: /store\(\) for a gemm/ },
     "DUAL-GEMM-EPILOGUE": { spec: untyped(dualSpec(), (s) => (s.epilogue = { kind: "store" })), path: "epilogue", value: "store()", legal: /siluMul\(\) for dualGemm/ },
+    "EPILOGUE-ALPHA": { spec: untyped(spec(), (s) => (s.epilogue = { kind: "store", alpha: false })), path: "epilogue.alpha", value: "false", legal: /^alpha: true, or leave alpha out$/ },
+    "EPILOGUE-BIAS": {
+      spec: untyped(dualSpec(), (s) => (s.epilogue = { kind: "siluMul", alpha: true, bias: "e4m3" })),
+      path: "epilogue.bias",
+      value: '"e4m3"',
+      legal: /^bias: "bf16", "fp16" or "fp32", or leave bias out$/,
+    },
+    "EPILOGUE-ACTIVATION": {
+      spec: untyped(sm100Spec(), (s) => (s.epilogue = { kind: "store", bias: "fp32", activation: "tanh" })),
+      path: "epilogue.activation",
+      value: '"tanh"',
+      legal: /^activation: "relu", "gelu" or "silu", or leave activation out$/,
+    },
+    "EPILOGUE-OPTION": {
+      spec: gemvSpec({ epilogue: { kind: "store", alpha: true, activaton: "gelu" } as unknown as GemvSpec["epilogue"] }),
+      path: "epilogue.activaton",
+      value: '"gelu"',
+      legal: /"alpha", "bias" or "activation" only/,
+    },
     "DUAL-GEMM-TARGET": { spec: dualSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for dualGemm/ },
     "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
@@ -220,6 +239,12 @@ describe("each rule, violated alone", () => {
     // 77 groups × (3 × 128 + 40) + 16 = 32,664, padded to 32,768 bytes > 32,764 (76 groups: 32,256).
     "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 77 }), path: "op.maxGroups", value: "77", legal: /from 1 to 76/ },
     "GROUPED-GEMM-CLUSTER": { spec: groupedSpec({ cluster: [1, 2] }), path: "tiler.cluster", value: "[1,2]", legal: /cluster: \[1, 1\] for groupedGemm/ },
+    "GROUPED-GEMM-EPILOGUE": {
+      spec: untyped(groupedSpec(), (x) => (x.epilogue = { kind: "store", activation: "relu" })),
+      path: "epilogue.activation",
+      value: '"relu"',
+      legal: /store\(\) without options for groupedGemm/,
+    },
     "GROUPED-GEMM-SCHED": { spec: groupedSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 for groupedGemm \(streamK: true/ },
     "PROBLEM-GROUPS": {
       spec: groupedSpec({ groupedProblems: [{ m: [80, 176, 128], n: [4096, 2048], k: [7168] }] }),
@@ -427,6 +452,46 @@ describe("GEMV rules", () => {
     expect(violations(gemvSpec({ op: { b: "fp16" } })).map((v) => [v.code, v.path])).toEqual([["GEMV-DTYPE", "op.b"]]);
     expect(violations(gemvSpec({ op: { out: "e4m3" } })).map((v) => [v.code, v.path])).toEqual([["GEMM-DTYPE-OUT", "op.out"]]);
     expect(violations(gemvSpec({ problems: [{ m: 64, k: 64, l: 0 }] })).map((v) => [v.code, v.path])).toEqual([["PROBLEM-POSITIVE", "problems[0].l"]]);
+  });
+});
+
+describe("epilogue options", () => {
+  it("accepts alpha, every bias dtype and every activation on every op", () => {
+    for (const bias of ["bf16", "fp16", "fp32"] as const) {
+      for (const activation of ["relu", "gelu", "silu"] as const) {
+        const options = { alpha: true, bias, activation } as const;
+        for (const s of [
+          { ...spec(), epilogue: { kind: "store", ...options } },
+          { ...dualSpec(), epilogue: { kind: "siluMul", ...options } },
+          { ...sm100Spec(), epilogue: { kind: "store", ...options } },
+          gemvSpec({ epilogue: { kind: "store", ...options } }),
+        ] as const) {
+          const r = validate(s);
+          if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+        }
+      }
+    }
+  });
+
+  it("keeps the budget of the same kernel without options", () => {
+    const plain = spec();
+    const r = validate({ ...plain, epilogue: { kind: "store", alpha: true, bias: "fp32", activation: "gelu" } });
+    expect(r.ok && r.kernel.budget).toEqual(sm90Budget(plain));
+  });
+
+  it("reports every broken option at its own path", () => {
+    const bad = untyped(spec(), (s) => (s.epilogue = { kind: "store", alpha: 1, bias: "int8", activation: "GELU", scale: 2 }));
+    expect(violations(bad).map((v) => [v.code, v.path])).toEqual([
+      ["EPILOGUE-ALPHA", "epilogue.alpha"],
+      ["EPILOGUE-BIAS", "epilogue.bias"],
+      ["EPILOGUE-ACTIVATION", "epilogue.activation"],
+      ["EPILOGUE-OPTION", "epilogue.scale"],
+    ]);
+  });
+
+  it("checks a GEMV's options only when its epilogue is store()", () => {
+    const v = violations(gemvSpec({ epilogue: { kind: "siluMul", bias: "e4m3" } as unknown as GemvSpec["epilogue"] }));
+    expect(v.map((x) => x.code)).toEqual(["GEMV-EPILOGUE"]);
   });
 });
 

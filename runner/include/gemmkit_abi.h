@@ -1,9 +1,10 @@
 // The C ABI between a generated kernel (generated/<name>.cu) and the runner (runner/*.cu).
 // A generated file implements the four gk_* functions; the runner links against exactly one.
 // Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM),
-// then GkGemmArgs::batch and the batch strides (GEMV), then GkGemmArgs::groups / group_list and
+// then GkGemmArgs::batch and the batch strides (GEMV), then the epilogue fields (GkKernelInfo::alpha,
+// bias_type, bias, activation; GkGemmArgs::alpha, bias), then GkGemmArgs::groups / group_list and
 // GkKernelInfo::max_groups (grouped GEMM) came last, so a kernel or caller that does not set them
-// gets 0 / null (a plain GEMM, one batch, no groups).
+// gets 0 / null (a plain GEMM, one batch, D the op's result converted once, no groups).
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>
@@ -34,6 +35,15 @@ struct GkGemmGroup {
   void* d; int64_t ldd;        // (>= n)
 };
 
+// The activation an epilogue ends with (GkKernelInfo::activation), applied in fp32 after alpha and
+// the bias.
+enum GkActivation : int {
+  GK_ACT_NONE = 0,
+  GK_ACT_RELU = 1,  // max(y, 0)
+  GK_ACT_GELU = 2,  // 0.5 * y * (1 + erf(y / sqrt(2))): the exact erf form, not the tanh approximation
+  GK_ACT_SILU = 3,  // y / (1 + e^-y)
+};
+
 struct GkKernelInfo {
   const char* name;
   const char* target;  // "sm_90a" or "sm_100a"
@@ -51,10 +61,19 @@ struct GkKernelInfo {
   int op;  // a GkOp: 0 a GEMM, 1 a dual GEMM with the silu-mul gate (then GkGemmArgs::b2 is required),
            // 2 a GEMV (then n must be 1; tile_m is rows per block, tile_k K per warp step, smem_bytes 0),
            // 3 a grouped GEMM (then GkGemmArgs::groups / group_list are required)
+  // ---- Epilogue (appended together; all 0 in a kernel without one: D is the op's result x) ----
+  // In this order, in fp32, after the op's result x (the accumulator; silu(A B^T) * (A B2^T) for a
+  // dual GEMM; the dot product for a GEMV): y = alpha * x (when alpha is 1), y = y + bias[i] (when
+  // bias is 1), y = act(y) (activation), then one conversion to `out`.
+  int alpha;          // 1: the kernel multiplies by GkGemmArgs::alpha
+  GkDType bias_type;  // the bias vector's dtype (GK_BF16, GK_FP16 or GK_FP32) when bias is 1
+  int bias;           // 1: the kernel adds GkGemmArgs::bias (then required; gk_check refuses it null or misaligned)
+  int activation;     // a GkActivation
   int max_groups;  // grouped GEMM: the most groups one launch takes (0 for other ops)
 };
 
-// D[m, n] = A[m, k] * B[n, k]^T. All three row-major; A and B are K-major (K contiguous).
+// D[m, n] = A[m, k] * B[n, k]^T (then the kernel's epilogue, GkKernelInfo::alpha / bias / activation).
+// All three row-major; A and B are K-major (K contiguous).
 // Dual GEMM kernels (GkKernelInfo::op == GK_OP_DUAL_GEMM_SILU_MUL):
 // D[m, n] = silu((A B^T)[m, n]) * (A B2^T)[m, n], with B2 (b2, ldb2) N x K like B, of B's dtype.
 struct GkGemmArgs {
@@ -83,6 +102,15 @@ struct GkGemmArgs {
   // (GEMV-ALIGN-K / GEMV-ALIGN-LDA / GEMV-ALIGN-BATCH) and A or B not 16-byte aligned (GEMV-ALIGN-PTR).
   int batch;
   int64_t batch_stride_a, batch_stride_b, batch_stride_d;
+  // ---- Epilogue inputs (appended together; see GkKernelInfo::alpha / bias) ----
+  // alpha: read only by a kernel built with alpha (GkKernelInfo::alpha 1), which uses it as given
+  // (0 included); any other kernel ignores it, so callers that predate it (leaving 0) are unaffected.
+  float alpha;
+  // bias: required by a kernel built with a bias (GkKernelInfo::bias 1), ignored by others. Of
+  // GkKernelInfo::bias_type, starting on a 16-byte boundary (gk_check refuses null or misaligned:
+  // GK-BIAS). GEMM and dual GEMM: n entries, entry j added to column j of every row of D. GEMV (D is
+  // m x 1 per batch): m entries, entry i added to row i, the same vector for every batch.
+  const void* bias;
   // Grouped GEMM kernels only (GkKernelInfo::op == GK_OP_GROUPED_GEMM; else 0 / null): `groups`
   // problems in `group_list` (host memory, read only during gk_check / gk_launch), all computed by
   // one launch. m, n, k, a, b, d and their strides above are then unused (gk_check ignores them);

@@ -158,7 +158,8 @@ const GkKernelInfo kInfo = {
     /*name=*/"selftest_grouped", /*target=*/GK_SELFTEST_TARGET, kA, kB, kOut,
     /*tile_m=*/kTile, /*tile_n=*/kTile, /*tile_k=*/kTile, /*cluster_m=*/1, /*cluster_n=*/1,
     /*stages=*/1, /*threads=*/kTile * kTile, /*smem_bytes=*/int(2 * kTile * (kTile + 1) * sizeof(float)),
-    /*split_k=*/1, /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_GROUPED_GEMM, /*max_groups=*/kMaxGroups,
+    /*split_k=*/1, /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_GROUPED_GEMM,
+    /*alpha=*/0, /*bias_type=*/GkDType{}, /*bias=*/0, /*activation=*/GK_ACT_NONE, /*max_groups=*/kMaxGroups,
 };
 
 }  // namespace

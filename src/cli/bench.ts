@@ -369,7 +369,9 @@ async function main(argv: string[]): Promise<number> {
     let problem: string | undefined;
     if (existsSync(jsonPath)) {
       try {
-        got = parseRunnerReport(readFileSync(jsonPath, "utf8")).results.map((x) => ({ ...x, kernel: b.kernel.name, target: b.kernel.target }));
+        const report = parseRunnerReport(readFileSync(jsonPath, "utf8"));
+        const epilogue = report.epilogue !== null ? { epilogue: report.epilogue } : {};
+        got = report.results.map((x) => ({ ...x, kernel: b.kernel.name, target: b.kernel.target, ...epilogue }));
       } catch (e) {
         problem = `unreadable result JSON ${relative(root, jsonPath)}: ${(e as Error).message}`;
       }

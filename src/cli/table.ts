@@ -12,6 +12,13 @@ export interface BaselineResult {
   us: number | null;
   tflops: number | null;
   rel_err: number | null;
+  /** What the baseline computes of the kernel's epilogue ("" or absent: the kernel has none beyond alpha). */
+  epilogue?: string;
+  /**
+   * False when the baseline leaves the kernel's epilogue out ("gemm only"): then it is a timing
+   * reference only and its output was not compared with the reference. Absent means true.
+   */
+  checked?: boolean;
 }
 
 /** One problem's result as the runner reports it. Numbers the runner could not measure are null. */
@@ -49,6 +56,8 @@ export interface RunnerReport {
   cc: unknown;
   date: string;
   reps: number | null;
+  /** The kernel's epilogue as the runner states it ("gelu(alpha*x + bias[n])"); null when D is just x. */
+  epilogue: string | null;
   results: RunnerResult[];
 }
 
@@ -56,6 +65,8 @@ export interface RunnerReport {
 export interface BenchRow extends RunnerResult {
   kernel: string;
   target: string;
+  /** The kernel's epilogue (RunnerReport.epilogue), when it has one. */
+  epilogue?: string;
 }
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -86,11 +97,14 @@ export function normalizeResult(v: unknown): RunnerResult {
   let baseline: BaselineResult | null = null;
   if (isObj(v.baseline)) {
     const bus = num(v.baseline.us);
+    const epilogue = str(v.baseline.epilogue);
     baseline = {
       name: str(v.baseline.name) ?? "baseline",
       us: bus,
       tflops: num(v.baseline.tflops) ?? (bus !== null && bus > 0 ? flops / (bus * 1e6) : null),
       rel_err: num(v.baseline.rel_err),
+      ...(epilogue ? { epilogue } : {}),
+      ...(v.baseline.checked === false ? { checked: false } : {}),
     };
   }
   const ratio = num(v.ratio) ?? (baseline?.us != null && us !== null && us > 0 ? baseline.us / us : null);
@@ -127,6 +141,7 @@ export function parseRunnerReport(text: string): RunnerReport {
     cc: v.cc,
     date: str(v.date) ?? "",
     reps: num(v.reps),
+    epilogue: isObj(v.kernel_info) && typeof v.kernel_info.epilogue === "string" && v.kernel_info.epilogue !== "x" ? v.kernel_info.epilogue : null,
     results: v.results.map(normalizeResult),
   };
 }
@@ -229,6 +244,27 @@ export function statusText(row: { status: ResultStatus; message: string | null }
 }
 
 export const RESULT_HEADERS = ["kernel", "shape", "median µs", "TFLOP/s", "cuBLAS µs", "ratio", "rel err", "status"] as const;
+
+/** Marks a baseline time (and explains below the table) when the baseline leaves the kernel's epilogue out. */
+export const UNCHECKED_BASELINE_MARK = "†";
+export const UNCHECKED_BASELINE_NOTE = `${UNCHECKED_BASELINE_MARK} the baseline leaves the kernel's epilogue out ("gemm only"): a timing reference whose output is not checked`;
+
+/** The baseline's median µs, marked when it does not compute the kernel's epilogue. */
+function baselineUs(r: BenchRow): string {
+  const text = formatUs(r.baseline?.us ?? null);
+  return r.baseline?.checked === false ? `${text}${UNCHECKED_BASELINE_MARK}` : text;
+}
+
+/**
+ * The table, then a line per kernel with an epilogue saying what it computes, and the note explaining
+ * the baseline mark when some baseline carries it.
+ */
+function withNotes(table: string, rows: readonly BenchRow[]): string {
+  const epilogues = new Map(rows.filter((r) => r.epilogue !== undefined).map((r) => [r.kernel, r.epilogue]));
+  const notes = [...epilogues].map(([kernel, epilogue]) => `${kernel}: D = ${epilogue}, x the op's fp32 result`);
+  if (rows.some((r) => r.baseline?.checked === false)) notes.push(UNCHECKED_BASELINE_NOTE);
+  return [table, ...notes].join("\n");
+}
 /** Added after "TFLOP/s" when some row is a GEMV (has GB/s): bandwidth and its share of the device copy bandwidth. */
 export const BANDWIDTH_HEADERS = ["GB/s", "% copy BW"] as const;
 
@@ -257,7 +293,8 @@ export function formatRowShape(r: { m: number; n: number; k: number; l?: number;
 /**
  * The results table: one line per (kernel, problem). Only status and ratio are coloured. When a row
  * is a GEMV (it reports GB/s), two columns follow TFLOP/s: GB/s and its share of the device copy
- * bandwidth (85% or more green, 70% or more yellow, else red); other rows show dashes there.
+ * bandwidth (85% or more green, 70% or more yellow, else red); other rows show dashes there. A
+ * baseline that leaves the kernel's epilogue out has its time marked †, explained below the table.
  */
 export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOptions = {}): string {
   if (rows.some((r) => r.gbps !== undefined)) return renderWithBandwidth(rows, opts);
@@ -270,12 +307,12 @@ export function renderResultsTable(rows: readonly BenchRow[], opts: RenderOption
     { text: formatRowShape(r) },
     { text: formatUs(r.us) },
     { text: formatTflops(r.tflops) },
-    { text: formatUs(r.baseline?.us ?? null) },
+    { text: baselineUs(r) },
     { text: formatRatio(r.ratio), paint: ratioPaint(r.ratio) },
     { text: formatErr(r.rel_err) },
     { text: statusText(r), paint: statusPaint(r.status) },
   ]);
-  return layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells);
+  return withNotes(layout(RESULT_HEADERS, ["left", "left", "right", "right", "right", "right", "right", "left"], cells), rows);
 }
 
 function renderWithBandwidth(rows: readonly BenchRow[], opts: RenderOptions): string {
@@ -295,16 +332,19 @@ function renderWithBandwidth(rows: readonly BenchRow[], opts: RenderOptions): st
     { text: formatTflops(r.tflops) },
     { text: formatGbps(r.gbps) },
     { text: formatCopyShare(r.gbps, r.copy_gbps), paint: sharePaint(r.gbps, r.copy_gbps) },
-    { text: formatUs(r.baseline?.us ?? null) },
+    { text: baselineUs(r) },
     { text: formatRatio(r.ratio), paint: ratioPaint(r.ratio) },
     { text: formatErr(r.rel_err) },
     { text: statusText(r), paint: statusPaint(r.status) },
   ]);
   const [kernel, shape, us, tflops, ...rest] = RESULT_HEADERS;
-  return layout(
-    [kernel, shape, us, tflops, ...BANDWIDTH_HEADERS, ...rest],
-    ["left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
-    cells,
+  return withNotes(
+    layout(
+      [kernel, shape, us, tflops, ...BANDWIDTH_HEADERS, ...rest],
+      ["left", "left", "right", "right", "right", "right", "right", "right", "right", "left"],
+      cells,
+    ),
+    rows,
   );
 }
 

@@ -5,6 +5,7 @@ import { GEMV_VECTOR } from "../dsl/rules.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, Target } from "../dsl/types.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
+import { planEpilogueMath, type EpilogueMathPlan } from "./epilogue.js";
 
 export interface GemvKernelPlan {
   readonly generator: string;
@@ -26,6 +27,8 @@ export interface GemvKernelPlan {
   readonly splitK: number;
   /** Whether the fp32 split-K reduction is emitted. */
   readonly split: boolean;
+  /** The shared epilogue math on each row's full fp32 sum (the bias has one entry per row). */
+  readonly epilogue: EpilogueMathPlan;
   /** How the 16-bit pairs become floats. */
   readonly toFloat2: string;
   readonly problems: GemvSpec["problems"];
@@ -49,7 +52,8 @@ export function planGemv(spec: GemvSpec, budget: GemvBudget, source: string, gen
     kPerStep: 32 * unroll * GEMV_VECTOR,
     splitK,
     split: splitK > 1,
-    toFloat2: spec.op.a === "bf16" ? "__bfloat1622float2" : "__half22float2",
+    epilogue: planEpilogueMath(spec.epilogue, "Σ_k A[m,k]·b[k], the fp32 dot product (after the split-K reduction)", "row", cudaType(spec.op.out)),
+    toFloat2: cudaType(spec.op.a).pairToFloat2,
     problems: spec.problems,
   };
 }

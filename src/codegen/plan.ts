@@ -10,6 +10,7 @@ import type { GemvSpec, KernelSpec, Target } from "../dsl/types.js";
 import { planGemv, type GemvKernelPlan } from "./gemv.js";
 import { planSchedule, type SchedulePlan } from "./schedule.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
+import { planEpilogueMath, type EpilogueMathPlan } from "./epilogue.js";
 import { sm90MmaAtom, type Sm90MmaAtom } from "./sm90/atom.js";
 import { planSm100, type Sm100KernelPlan } from "./sm100/plan.js";
 
@@ -74,7 +75,8 @@ export interface Sm90KernelPlan {
   };
   readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
   readonly mma: Sm90MmaAtom;
-  readonly epilogue: { readonly kind: "store" | "siluMul"; readonly chunkColumns: number };
+  /** The store path (chunk width) and the shared epilogue math (alpha, bias per column, activation). */
+  readonly epilogue: EpilogueMathPlan & { readonly kind: "store" | "siluMul"; readonly chunkColumns: number };
   readonly scheduler: SchedulePlan;
   readonly problems: KernelSpec["problems"];
 }
@@ -131,7 +133,11 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     },
     tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
     mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
-    epilogue: { kind: spec.epilogue.kind, chunkColumns: budget.epilogueChunkColumns },
+    epilogue: {
+      kind: spec.epilogue.kind,
+      chunkColumns: budget.epilogueChunkColumns,
+      ...planEpilogueMath(spec.epilogue, spec.op.kind === "dualGemm" ? "silu(A·B1ᵀ) ⊙ (A·B2ᵀ), in fp32" : "A·Bᵀ, the fp32 accumulator", "column", cudaType(spec.op.out)),
+    },
     scheduler: planSchedule(spec.scheduler, spec.op.kind === "groupedGemm" ? "tiles" : "cluster tiles"),
     problems: spec.problems,
   };

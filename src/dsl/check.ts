@@ -23,6 +23,9 @@
  * choices are checked here; quantitative limits (shared memory, registers, stages upper bound) are
  * the validator's.
  *
+ * The epilogue builders (`store(options)`, `siluMul(options)`) check their options the same way
+ * (CheckEpilogueOptions): alpha, the bias dtype, the activation name, and no other option.
+ *
  * Rules are grouped per target (`TargetRuleSets`): sm_90a (wgmma) and sm_100a (tcgen05.mma, whose
  * legal M depends on the MMA kind and the CTA group). Rules that do not depend on the target
  * (`CommonRules`, and the dtype and block-scale rules of `gemm`, which has no target) apply to every
@@ -43,7 +46,7 @@ import type {
   Sm100MmaKind,
   Sm90OperandDType,
 } from "./facts.js";
-import type { GEMM_OUT_DTYPES, GEMV_DTYPES, MIN_STAGES } from "./rules.js";
+import type { EPILOGUE_ACTIVATIONS, EPILOGUE_BIAS_DTYPES, EPILOGUE_OPTIONS, GEMM_OUT_DTYPES, GEMV_DTYPES, MIN_STAGES } from "./rules.js";
 import type { BlockScale, GemvKernelConfig, KernelConfig, Target } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -76,6 +79,10 @@ export type CheckRuleCode =
   | "DUAL-GEMM-EPILOGUE"
   | "GROUPED-GEMM-TARGET"
   | "GROUPED-GEMM-CLUSTER"
+  | "EPILOGUE-ALPHA"
+  | "EPILOGUE-BIAS"
+  | "EPILOGUE-ACTIVATION"
+  | "EPILOGUE-OPTION"
   | "GEMV-TARGET"
   | "GEMV-DTYPE"
   | "GEMV-EPILOGUE";
@@ -565,7 +572,7 @@ type GemvDType = (typeof GEMV_DTYPES)[number];
 
 type GemvTarget = Violation<"GEMV-TARGET", "a GEMV is generated for sm_90a only; legal: \"sm_90a\"">;
 type GemvDTypeA = Violation<"GEMV-DTYPE", `a GEMV reads A and b as 16-bit vectors; legal: ${Join<typeof GEMV_DTYPES>}`>;
-type GemvEpilogue = Violation<"GEMV-EPILOGUE", "a GEMV's epilogue is store(); legal: store()">;
+type GemvEpilogue = Violation<"GEMV-EPILOGUE", "a GEMV's epilogue is store(), with or without its options; siluMul() gates a dual GEMM's second product; legal: store()">;
 
 /**
  * `unknown` when a GEMV config breaks no type-level rule: target sm_90a (GEMV-TARGET) and the
@@ -589,3 +596,51 @@ export type CheckGemvDTypes<A extends DType, Out extends DType, B extends DType 
 > &
   ([B] extends [A] ? ([A] extends [B] ? unknown : { readonly b: GemvDTypeB<A> }) : { readonly b: GemvDTypeB<A> }) &
   CheckGemmOut<Out>;
+
+// ---------------------------------------------------------------------------------------------
+// Epilogue options (store(options), siluMul(options))
+// ---------------------------------------------------------------------------------------------
+
+/** What an epilogue builder accepts before the checks: wide enough that a wrong value is marked by its rule. */
+export interface EpilogueOptionsInput {
+  readonly alpha?: boolean;
+  readonly bias?: DType;
+  readonly activation?: string;
+}
+
+type EpilogueAlpha = Violation<
+  "EPILOGUE-ALPHA",
+  "alpha: true multiplies the op's fp32 result by the run-time GkGemmArgs::alpha; leave alpha out for no scaling; legal: true"
+>;
+
+type EpilogueBias = Violation<
+  "EPILOGUE-BIAS",
+  `bias is the dtype of the bias vector, widened to fp32 before it is added; legal: ${Join<typeof EPILOGUE_BIAS_DTYPES>}`
+>;
+
+type EpilogueActivation = Violation<
+  "EPILOGUE-ACTIVATION",
+  `activation is applied in fp32 after alpha and the bias; legal: ${Join<typeof EPILOGUE_ACTIVATIONS>}`
+>;
+
+type EpilogueOption = Violation<"EPILOGUE-OPTION", `an epilogue takes these options only; legal: ${Join<typeof EPILOGUE_OPTIONS>}`>;
+
+/** The rule of one option: `unknown` when the option is absent or legal. */
+type CheckOption<O, K extends string, Legal, Broken> = O extends { readonly [P in K]: infer V }
+  ? Fragment<Require<V, Legal, Broken>, { readonly [P in K]: Require<V, Legal, Broken> }>
+  : unknown;
+
+/** Options other than alpha, bias and activation, each marked EPILOGUE-OPTION. */
+type CheckUnknownOptions<O> = [Exclude<keyof O, (typeof EPILOGUE_OPTIONS)[number]>] extends [never]
+  ? unknown
+  : { readonly [K in Exclude<keyof O, (typeof EPILOGUE_OPTIONS)[number]>]: EpilogueOption };
+
+/**
+ * `unknown` when an epilogue builder's options are legal: alpha `true` (EPILOGUE-ALPHA), bias one of
+ * EPILOGUE_BIAS_DTYPES (EPILOGUE-BIAS), activation one of EPILOGUE_ACTIVATIONS (EPILOGUE-ACTIVATION),
+ * nothing else (EPILOGUE-OPTION); each may be left out.
+ */
+export type CheckEpilogueOptions<O> = CheckOption<O, "alpha", true, EpilogueAlpha> &
+  CheckOption<O, "bias", (typeof EPILOGUE_BIAS_DTYPES)[number], EpilogueBias> &
+  CheckOption<O, "activation", (typeof EPILOGUE_ACTIVATIONS)[number], EpilogueActivation> &
+  CheckUnknownOptions<O>;

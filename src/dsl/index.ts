@@ -2,10 +2,11 @@
  * Public entry point of the DSL: `defineKernel` and the builders users compose a kernel from.
  */
 import type { DType } from "./facts.js";
-import type { CheckGemv, CheckGemvDTypes, CheckKernel, CheckGemmDTypes } from "./check.js";
+import type { CheckEpilogueOptions, CheckGemv, CheckGemvDTypes, CheckKernel, CheckGemmDTypes, EpilogueOptionsInput } from "./check.js";
 import type {
   BlockScale,
   DualGemmOp,
+  EpilogueOptions,
   GemmOp,
   GroupedGemmOp,
   GroupedProblem,
@@ -129,14 +130,31 @@ export function persistent<const R extends "m" | "n", const S extends number, co
   };
 }
 
-/** Store the accumulator converted once to the output dtype. */
-export function store(): StoreEpilogue {
-  return { kind: "store" };
+/**
+ * Store the op's fp32 result converted once to the output dtype; with options, first
+ * `alpha: true` (y = alpha·x, alpha given at run time), `bias: "bf16" | "fp16" | "fp32"` (y += bias,
+ * one entry per output column; a GEMV's per output row) and `activation: "relu" | "gelu" | "silu"`,
+ * in that order, in fp32 (EpilogueOptions has the details). `store({ alpha: true, bias: "fp32",
+ * activation: "gelu" })`.
+ */
+export function store<const O extends EpilogueOptionsInput = Record<never, never>>(options?: O & CheckEpilogueOptions<O>): StoreEpilogue {
+  return withOptions("store", options);
 }
 
-/** The dual GEMM's epilogue: silu(acc1) · acc2 in fp32, converted once to the output dtype. */
-export function siluMul(): SiluMulEpilogue {
-  return { kind: "siluMul" };
+/**
+ * The dual GEMM's epilogue: x = silu(acc1) · acc2 in fp32, then the same options as store() (alpha,
+ * bias, activation, in that order), converted once to the output dtype.
+ */
+export function siluMul<const O extends EpilogueOptionsInput = Record<never, never>>(options?: O & CheckEpilogueOptions<O>): SiluMulEpilogue {
+  return withOptions("siluMul", options);
+}
+
+/**
+ * An epilogue of `kind` with the options as given (the validator checks them again for specs built
+ * from JavaScript); no options, no properties besides the kind.
+ */
+function withOptions<K extends "store" | "siluMul">(kind: K, options: EpilogueOptionsInput | undefined): { readonly kind: K } & EpilogueOptions {
+  return { ...(options as EpilogueOptions | undefined), kind };
 }
 
 /**

@@ -71,10 +71,21 @@ export const SM100_BLOCK_SCALED_TILE_N: number = SM100.scaleAtom.value.rows;
 /** Output dtypes the store epilogue writes (check.ts's GemmOutDType; it could be derived from this). */
 export const GEMM_OUT_DTYPES = ["bf16", "fp16", "fp32"] as const satisfies readonly DType[];
 
+/**
+ * Bias element types an epilogue reads (`store({ bias })`, `siluMul({ bias })`): each value is widened
+ * to fp32 before it is added, so any of the output dtypes serves.
+ */
+export const EPILOGUE_BIAS_DTYPES = ["bf16", "fp16", "fp32"] as const satisfies readonly DType[];
+/** Activations an epilogue may end with, applied in fp32 after alpha and the bias (templates/common/epilogue_math.hbs). */
+export const EPILOGUE_ACTIVATIONS = ["relu", "gelu", "silu"] as const;
+/** The options an epilogue builder takes besides its kind. */
+export const EPILOGUE_OPTIONS = ["alpha", "bias", "activation"] as const;
+
 /** The dtypes wgmma multiplies. */
 export const OPERAND_DTYPES = Object.keys(SM90.wgmmaK.value) as Sm90OperandDType[];
 
 const GEMM_TEMPLATE = "templates/sm90/gemm.cu.hbs";
+const EPILOGUE_MATH = "templates/common/epilogue_math.hbs";
 const SM100_TEMPLATE = "templates/sm100/gemm.cu.hbs";
 const F = SM100.blockScale.value;
 
@@ -82,7 +93,7 @@ export const RULES = {
   "SPEC-FORM": {
     kind: "generator",
     summary:
-      "the spec has the shape defineKernel produces: op gemm or dualGemm with fp32 accumulation, tiler.mma [M, N, K], tiler.cluster [M, N], a persistent scheduler, a store or siluMul epilogue, a problems array",
+      "the spec has the shape defineKernel produces: op gemm or dualGemm with fp32 accumulation, tiler.mma [M, N, K], tiler.cluster [M, N], a persistent scheduler, a store or siluMul epilogue (with optional alpha, bias, activation), a problems array",
     source: "src/dsl/types.ts: KernelSpec (kernels built from JavaScript bypass the type checker)",
   },
   TARGET: {
@@ -283,6 +294,26 @@ export const RULES = {
     summary: "a dual GEMM's epilogue is siluMul(): store() has no way to combine its two products",
     source: `${GEMM_TEMPLATE}: the dual GEMM keeps two accumulator sets and stores silu(acc1) · acc2`,
   },
+  "EPILOGUE-ALPHA": {
+    kind: "generator",
+    summary: "the epilogue option alpha is true (multiply the op's fp32 result by the run-time GkGemmArgs::alpha) or left out",
+    source: `${EPILOGUE_MATH}: epilogue_apply multiplies by alpha only in kernels built with alpha: true`,
+  },
+  "EPILOGUE-BIAS": {
+    kind: "generator",
+    summary: `the epilogue option bias is the dtype of the bias vector, one of ${EPILOGUE_BIAS_DTYPES.join(", ")} (widened to fp32 before it is added)`,
+    source: `${EPILOGUE_MATH}: the bias loads widen ${EPILOGUE_BIAS_DTYPES.join(" / ")} values to fp32`,
+  },
+  "EPILOGUE-ACTIVATION": {
+    kind: "generator",
+    summary: `the epilogue option activation is one of ${EPILOGUE_ACTIVATIONS.join(", ")} (applied in fp32 after alpha and the bias)`,
+    source: `${EPILOGUE_MATH}: one device function per activation`,
+  },
+  "EPILOGUE-OPTION": {
+    kind: "generator",
+    summary: `an epilogue builder (store(), siluMul()) takes the options ${EPILOGUE_OPTIONS.join(", ")} and no others`,
+    source: "src/dsl/types.ts: EpilogueOptions",
+  },
   "DUAL-GEMM-TARGET": {
     kind: "generator",
     summary: `a dual GEMM is generated for ${SM90.target} only`,
@@ -318,6 +349,11 @@ export const RULES = {
     summary: "a grouped GEMM is generated without split-K (splitK 1); stream-K (streamK: true) is how it balances the groups' work over the SMs",
     source: "templates/common/grouped_schedule.hbs: a unit is a whole output tile of one group, or with stream-K one CTA's range of (tile, k-block) iterations",
   },
+  "GROUPED-GEMM-EPILOGUE": {
+    kind: "generator",
+    summary: "a grouped GEMM's epilogue is store() without alpha, bias or activation (a bias would need one vector per group, which the group table does not carry yet)",
+    source: "templates/sm90/gemm.cu.hbs: the grouped kernel's parameters are the group table alone",
+  },
   "PROBLEM-GROUPS": {
     kind: "generator",
     summary: "a grouped GEMM's problem lists m, n and k per group (lists of one length, or one number for every group), with at most op.maxGroups groups; every other op takes one number per dimension",
@@ -350,8 +386,8 @@ export const RULES = {
   },
   "GEMV-EPILOGUE": {
     kind: "generator",
-    summary: "a GEMV's epilogue is store(): the fp32 sum of each row converted once to the output dtype",
-    source: `${GEMV_TEMPLATE}: the reduced sum is written directly; there is no other epilogue`,
+    summary: "a GEMV's epilogue is store() (with its options alpha, bias, activation): the fp32 sum of each row, through the epilogue, converted once to the output dtype",
+    source: `${GEMV_TEMPLATE}: the reduced sum goes through epilogue_apply and is written directly; siluMul() has no second product to gate with`,
   },
   "GEMV-TILER": {
     kind: "generator",

@@ -3,6 +3,7 @@
  * the validator, planner and emitter consume; it holds no functions and survives JSON.
  */
 import type { DType, ScaleDType } from "./facts.js";
+import type { EPILOGUE_ACTIVATIONS, EPILOGUE_BIAS_DTYPES } from "./rules.js";
 
 export type Target = "sm_90a" | "sm_100a";
 
@@ -99,13 +100,44 @@ export interface PersistentScheduler {
 
 export type Scheduler = PersistentScheduler;
 
-/** Epilogue: write the fp32 accumulator, converted once to the output dtype. */
-export interface StoreEpilogue {
+/** Element types of an epilogue's bias vector (each value is widened to fp32 before it is added). */
+export type BiasDType = (typeof EPILOGUE_BIAS_DTYPES)[number];
+
+/** Activations an epilogue may end with. */
+export type Activation = (typeof EPILOGUE_ACTIVATIONS)[number];
+
+/**
+ * What an epilogue does to the op's fp32 result x before D is written. The order is fixed, every
+ * step is fp32, and each step is present only when asked for:
+ *
+ *   1. y = alpha · x          `alpha: true`: alpha is a run-time argument (GkGemmArgs::alpha)
+ *   2. y = y + bias[i]        `bias: dtype`: a run-time vector (GkGemmArgs::bias) of that dtype, widened
+ *                             to fp32. GEMM and dual GEMM: N entries, i the output column. GEMV (whose
+ *                             output is M×1 per batch): M entries, i the output row, the same vector
+ *                             for every batch.
+ *   3. y = act(y)             `activation`: relu(y) = max(y, 0); gelu(y) = 0.5·y·(1 + erf(y/√2)) (the
+ *                             exact erf form, not the tanh approximation); silu(y) = y / (1 + e^-y)
+ *   4. D = y converted once to the output dtype.
+ *
+ * x is the accumulator A·Bᵀ (gemm), silu(A·B1ᵀ) ⊙ (A·B2ᵀ) (dualGemm, siluMul()), or the dot product
+ * Σ_k A[m,k]·b[k] (gemv). With split-K the steps run once, on the full sum.
+ */
+export interface EpilogueOptions {
+  readonly alpha?: true;
+  readonly bias?: BiasDType;
+  readonly activation?: Activation;
+}
+
+/** Epilogue: write the fp32 accumulator, through the options' steps, converted once to the output dtype. */
+export interface StoreEpilogue extends EpilogueOptions {
   readonly kind: "store";
 }
 
-/** Epilogue of a dual GEMM: D = silu(acc1) · acc2 in fp32, converted once to the output dtype. */
-export interface SiluMulEpilogue {
+/**
+ * Epilogue of a dual GEMM: x = silu(acc1) · acc2 in fp32, then the options' steps, converted once to
+ * the output dtype.
+ */
+export interface SiluMulEpilogue extends EpilogueOptions {
   readonly kind: "siluMul";
 }
 

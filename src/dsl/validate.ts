@@ -47,6 +47,7 @@ import {
   type RuleKind,
 } from "./rules.js";
 import type { AnyKernelSpec, GemvSpec, KernelSpec } from "./types.js";
+import { checkEpilogueOptions } from "./validateEpilogue.js";
 import { validateGemv, type GemvValidationResult } from "./validateGemv.js";
 
 export type { GemvBudget, GemvValidationResult } from "./validateGemv.js";
@@ -605,6 +606,19 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
       "store()",
       "siluMul() for dualGemm",
     );
+  }
+  if (isRecord(epilogue) && (epilogue["kind"] === "store" || epilogue["kind"] === "siluMul")) checkEpilogueOptions(report, epilogue);
+  if (grouped && isRecord(epilogue)) {
+    const options = (["alpha", "bias", "activation"] as const).filter((key) => epilogue[key] !== undefined);
+    if (options.length > 0) {
+      report(
+        "GROUPED-GEMM-EPILOGUE",
+        `epilogue.${options[0]}`,
+        `a grouped GEMM is generated with the plain store() epilogue; ${options.join(", ")} ${options.length === 1 ? "is" : "are"} generated for gemm, dualGemm and GEMV only`,
+        show(epilogue[options[0]!]),
+        "store() without options for groupedGemm",
+      );
+    }
   }
 
   // -- problems ---------------------------------------------------------------------------------------

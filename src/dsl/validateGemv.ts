@@ -17,6 +17,7 @@ import {
   type RuleCode,
 } from "./rules.js";
 import type { GemvSpec } from "./types.js";
+import { checkEpilogueOptions } from "./validateEpilogue.js";
 import type { RuleViolation, SourceLocation } from "./validate.js";
 
 /** What the GEMV planner needs besides the spec. */
@@ -90,9 +91,12 @@ export function validateGemv(spec: GemvSpec, locate?: (path: string) => SourceLo
     report("GEMV-TILER", "tiler.splitK", `splitK ${show(splitK)} is not 1 to ${MAX_SPLIT_K}`, show(splitK), `splitK: 1 to ${MAX_SPLIT_K}`);
   }
 
-  const epilogue = isRecord(s["epilogue"]) ? s["epilogue"]["kind"] : undefined;
-  if (epilogue !== "store") {
-    report("GEMV-EPILOGUE", "epilogue", `epilogue ${show(epilogue)} is not a GEMV epilogue`, show(epilogue), "store()");
+  const epilogue = isRecord(s["epilogue"]) ? s["epilogue"] : undefined;
+  if (epilogue?.["kind"] !== "store") {
+    const kind = epilogue?.["kind"];
+    report("GEMV-EPILOGUE", "epilogue", `epilogue ${show(kind)} is not a GEMV epilogue`, show(kind), "store()");
+  } else {
+    checkEpilogueOptions(report, epilogue);
   }
 
   const problems = Array.isArray(s["problems"]) ? (s["problems"] as unknown[]) : undefined;

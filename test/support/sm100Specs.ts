@@ -1,6 +1,6 @@
 // Builders for plain sm_100a KernelSpecs in tests (bypassing the type-level checks on purpose).
 import type { DType } from "../../src/dsl/facts.js";
-import type { BlockScale, KernelSpec, Problem } from "../../src/dsl/types.js";
+import type { BlockScale, EpilogueOptions, KernelSpec, Problem } from "../../src/dsl/types.js";
 
 export interface Sm100SpecOptions {
   name?: string;
@@ -18,6 +18,8 @@ export interface Sm100SpecOptions {
   splitK?: number;
   streamK?: boolean;
   problems?: readonly Problem[];
+  /** The epilogue's options (alpha, bias, activation); none when left out. */
+  epilogue?: EpilogueOptions;
 }
 
 export const NVFP4: BlockScale = { dtype: "ue4m3", vector: 16 };
@@ -33,7 +35,7 @@ export function sm100Spec(o: Sm100SpecOptions = {}): KernelSpec {
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [1, 1], ...(o.ctaGroup !== undefined ? { ctaGroup: o.ctaGroup } : {}) },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
-    epilogue: { kind: "store" },
+    epilogue: { kind: "store", ...o.epilogue },
     problems: o.problems ?? [{ m: 256, n: 256, k: 512 }],
   };
 }

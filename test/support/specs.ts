@@ -1,6 +1,6 @@
 // Builders for plain KernelSpecs in tests (bypassing the type-level checks on purpose).
 import type { DType } from "../../src/dsl/facts.js";
-import type { KernelSpec } from "../../src/dsl/types.js";
+import type { EpilogueOptions, KernelSpec } from "../../src/dsl/types.js";
 
 export interface SpecOptions {
   name?: string;
@@ -18,6 +18,8 @@ export interface SpecOptions {
   dual?: boolean;
   /** A grouped GEMM with this many groups at most (groupedGemm) instead of a GEMM. */
   maxGroups?: number;
+  /** The epilogue's options (alpha, bias, activation); none when left out. */
+  epilogue?: EpilogueOptions;
 }
 
 export function sm90Spec(o: SpecOptions = {}): KernelSpec {
@@ -32,7 +34,7 @@ export function sm90Spec(o: SpecOptions = {}): KernelSpec {
     tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
-    epilogue: { kind: o.dual ? "siluMul" : "store" },
+    epilogue: { kind: o.dual ? "siluMul" : "store", ...o.epilogue },
     problems: o.maxGroups !== undefined ? [{ m: [40, 256], n: [256], k: [256] }] : [{ m: 256, n: 256, k: 256 }],
   };
 }

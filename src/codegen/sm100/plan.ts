@@ -8,6 +8,7 @@ import { SM100_EPILOGUE_ROWS_PER_WARP, SM100_WARPS, type Sm100Budget } from "../
 import { DTYPES, SM100, type Sm100BlockScaleFormat } from "../../dsl/facts.js";
 import type { KernelSpec } from "../../dsl/types.js";
 import { cudaType, type CudaType } from "../cudaTypes.js";
+import { planEpilogueMath, type EpilogueMathPlan } from "../epilogue.js";
 import { scaleAtom, sm100MmaAtom, type Sm100MmaAtom } from "./atom.js";
 
 export interface Sm100ScalePlan {
@@ -101,7 +102,8 @@ export interface Sm100KernelPlan {
     readonly columnsUsed: number;
   };
   readonly scale: Sm100ScalePlan | false;
-  readonly epilogue: {
+  /** The TMEM-to-TMA store path and the shared epilogue math (alpha, bias per column, activation). */
+  readonly epilogue: EpilogueMathPlan & {
     readonly kind: "store";
     /** Output columns per chunk (one 128-byte row), fp32 accumulator columns loaded per tcgen05.ld. */
     readonly chunkColumns: number;
@@ -225,6 +227,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     scale,
     epilogue: {
       kind: "store",
+      ...planEpilogueMath(spec.epilogue, "A·Bᵀ, the fp32 accumulator", "column", cudaType(spec.op.out)),
       chunkColumns,
       rowsPerWarp: SM100_EPILOGUE_ROWS_PER_WARP,
       elementsPerStore,
