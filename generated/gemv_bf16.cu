@@ -2,7 +2,7 @@
 //
 // gemv_bf16: GEMV c[m, l] = Σ_k A[m, k, l] · b[k, l] on sm_90a
 //   A and b bf16, c bf16, accumulation fp32; A row-major (K contiguous), one b per batch.
-//   8 warp(s) per block, 1 row(s) per warp (8 rows per block), each lane keeping
+//   1 warp(s) per block, 1 row(s) per warp (1 rows per block), each lane keeping
 //   8 16-byte load(s) of every row in flight; K split across up to 8 block(s) per row group,
 //   partial sums reduced in an fp32 workspace by the last block.
 // ABI (gemmkit_abi.h): GkGemmArgs with n = 1; A m×k (lda), B the 1×k vector b, D m×1 (ldd >= 1);
@@ -24,9 +24,9 @@ constexpr GkDType kTypeA = GK_BF16;
 constexpr GkDType kTypeB = GK_BF16;
 constexpr GkDType kTypeD = GK_BF16;
 
-constexpr int kThreads = 256;
+constexpr int kThreads = 32;
 constexpr int kRowsPerWarp = 1;
-constexpr int kRowsPerBlock = 8;
+constexpr int kRowsPerBlock = 1;
 constexpr int kUnroll = 8;
 constexpr int kVector = 8;          // elements per 16-byte load
 constexpr int kKPerStep = 2048;      // K elements one warp covers per unrolled step
