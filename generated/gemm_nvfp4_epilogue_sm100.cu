@@ -518,6 +518,7 @@ gemm_nvfp4_epilogue_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, con
     int buffer_index = 0;
     int acc = 0;
     uint32_t acc_phase = 0;
+    const CUtensorMap* map_d = &tmap_d;
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
       const Tile tile = schedule.at(unit, cta_rank);
       mbarrier_wait_parity(&tmem_full[acc], acc_phase);
@@ -566,7 +567,7 @@ gemm_nvfp4_epilogue_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, con
         }
         epilogue_publish();
         __syncwarp();
-        epilogue_store_chunk(lane == 0, &tmap_d, buffer, tile.m_block * kTileM + quarter * kEpilogueRows,
+        epilogue_store_chunk(lane == 0, map_d, buffer, tile.m_block * kTileM + quarter * kEpilogueRows,
                              tile.n_block * kTileN + chunk * kEpilogueColumns);
         buffer_index ^= 1;
       }

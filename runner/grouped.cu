@@ -183,8 +183,6 @@ std::string group_summary(const Shape& s) {
 std::string grouped_kernel_mismatch(const GkKernelInfo& info) {
   if (info.max_groups < 1)
     return "runner: grouped kernel reports max_groups " + std::to_string(info.max_groups) + " (< 1)";
-  // GkGemmGroup carries no scale pointers, so a block-scaled grouped GEMM cannot be described.
-  if (info.scale_vector != 0) return "runner: a block-scaled grouped GEMM is not supported (the ABI has no per-group scales)";
   return "";
 }
 
@@ -218,7 +216,7 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
   std::vector<GkGemmGroup> table(groups);
   for (int g = 0; g < groups; ++g) {
     const GroupDims& x = dims[g];
-    table[g] = GkGemmGroup{x.m, x.n, x.k, nullptr, x.k, nullptr, x.k, nullptr, x.n};
+    table[g] = GkGemmGroup{x.m, x.n, x.k, nullptr, x.k, nullptr, x.k, nullptr, x.n, nullptr, nullptr};
   }
   GkGemmArgs args{};
   args.a_type = info_.a; args.b_type = info_.b; args.d_type = info_.out;
@@ -242,18 +240,22 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
   if (groups > info_.max_groups)
     runner_refusal = "runner: " + std::to_string(groups) + " groups, but the kernel takes at most " +
                      std::to_string(info_.max_groups) + " per launch (max_groups)";
+  const int vec = info_.scale_vector;  // > 0: block-scaled, every group with its own scales
   for (int g = 0; g < groups && runner_refusal.empty(); ++g)
     if ((info_.a == GK_E2M1 || info_.b == GK_E2M1) && dims[g].k % 2 != 0)
       runner_refusal = "runner: group " + std::to_string(g) + ": e2m1 operands need an even K (two elements per byte), got K = " +
                        std::to_string(dims[g].k);
+    else if (vec > 0 && dims[g].k % vec != 0)
+      runner_refusal = "runner: group " + std::to_string(g) + ": a block-scaled GEMM needs K to be a multiple of the kernel's scale_vector (" +
+                       std::to_string(vec) + "), got K = " + std::to_string(dims[g].k);
   if (!runner_refusal.empty()) {
     refuse(early_refusal ? std::string(early_refusal) : runner_refusal);
     return;
   }
 
   // Byte offsets of every group's tensors in their slabs, and of its block of the fp64 reference.
-  std::vector<size_t> a_off(groups), b_off(groups), d_off(groups), d_len(groups), ref_off(groups);
-  size_t a_total = 0, b_total = 0, d_end = kGuardBytes, ref_total = 0;
+  std::vector<size_t> a_off(groups), b_off(groups), d_off(groups), d_len(groups), ref_off(groups), sfa_off(groups), sfb_off(groups);
+  size_t a_total = 0, b_total = 0, d_end = kGuardBytes, ref_total = 0, sfa_total = 0, sfb_total = 0;
   for (int g = 0; g < groups; ++g) {
     const GroupDims& x = dims[g];
     a_off[g] = a_total;
@@ -265,14 +267,24 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     d_end = d_off[g] + d_len[g];
     ref_off[g] = ref_total;
     ref_total += size_t(x.m) * x.n;
+    if (vec > 0) {  // block scales in the blocked layout, one allocation's worth per group
+      sfa_off[g] = sfa_total;
+      sfa_total = align_up(sfa_total + scale_layout_bytes(x.m, x.k, vec));
+      sfb_off[g] = sfb_total;
+      sfb_total = align_up(sfb_total + scale_layout_bytes(x.n, x.k, vec));
+    }
   }
   const size_t d_slab_bytes = d_end + kGuardBytes;
 
-  DeviceBuffer a, b, d_slab, ws;
+  DeviceBuffer a, b, d_slab, ws, sfa, sfb;
   try {
     a.alloc(a_total);
     b.alloc(b_total);
     d_slab.alloc(d_slab_bytes);
+    if (vec > 0) {
+      sfa.alloc(sfa_total);
+      sfb.alloc(sfb_total);
+    }
   } catch (const CudaFailure& e) {
     if (e.code != cudaErrorMemoryAllocation || !early_refusal) throw;
     cudaGetLastError();  // out of memory is not sticky
@@ -286,6 +298,10 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     table[g].a = a_base + a_off[g];
     table[g].b = b_base + b_off[g];
     table[g].d = d_base + d_off[g];
+    if (vec > 0) {
+      table[g].sfa = sfa.as<unsigned char>() + sfa_off[g];
+      table[g].sfb = sfb.as<unsigned char>() + sfb_off[g];
+    }
   }
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
@@ -304,12 +320,23 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     const GroupDims& x = dims[g];
     fill_random(a_base + a_off[g], info_.a, size_t(x.m) * x.k, cfg_.seed, group_tensor(kTensorA, g), stream_);
     fill_random(b_base + b_off[g], info_.b, size_t(x.n) * x.k, cfg_.seed, group_tensor(kTensorB, g), stream_);
+    if (vec > 0) {
+      fill_block_scales(const_cast<void*>(table[g].sfa), info_.scale, x.m, x.k, vec, cfg_.seed, group_tensor(kTensorSFA, g), stream_);
+      fill_block_scales(const_cast<void*>(table[g].sfb), info_.scale, x.n, x.k, vec, cfg_.seed, group_tensor(kTensorSFB, g), stream_);
+    }
   }
   GKR_CHECK(cudaMemsetAsync(d_base, 0xFF, d_slab_bytes, stream_));
   DeviceBuffer d_ref(ref_total * sizeof(double));
   for (int g = 0; g < groups; ++g) {
     const GroupDims& x = dims[g];
-    reference_gemm(table[g].a, info_.a, x.k, table[g].b, info_.b, x.k, d_ref.as<double>() + ref_off[g], x.m, x.n, x.k, stream_);
+    RefScales scales;  // none for a plain grouped GEMM
+    if (vec > 0) {
+      scales.sfa = table[g].sfa;
+      scales.sfb = table[g].sfb;
+      scales.type = info_.scale;
+      scales.vector = vec;
+    }
+    reference_gemm(table[g].a, info_.a, x.k, table[g].b, info_.b, x.k, d_ref.as<double>() + ref_off[g], x.m, x.n, x.k, stream_, scales);
   }
 
   TimingConfig tc;
@@ -339,8 +366,17 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
         bp.a = table[g].a; bp.b = table[g].b; bp.d = table[g].d;
         bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
         bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+        if (vec > 0) {
+          bp.sfa = table[g].sfa; bp.sfb = table[g].sfb;
+          bp.scale_type = info_.scale;
+          bp.scale_vector = vec;
+        }
       }
-      base.impl = make_grouped_baseline(per_group, stream_, &base.message);
+      // Block-scaled tensor-core MMAs exist from Blackwell (cc 10.x) on; Hopper has no vendor path.
+      if (vec > 0 && dev_.cc_major != 10)
+        base.message = "no vendor baseline for block-scaled " + block_format_name(info_.a, info_.scale, vec) + " on this GPU (cc " + dev_.cc() + ")";
+      else
+        base.impl = make_grouped_baseline(per_group, stream_, &base.message);
     } catch (const std::exception& e) {
       base.impl.reset();
       base.message = std::string("baseline error: ") + e.what();

@@ -62,6 +62,32 @@ describe("gk_check of a grouped GEMM", () => {
   });
 });
 
+describe("gk_check of a block-scaled (NVFP4) grouped GEMM on sm_100a", () => {
+  let nvfp4: Map<string, string>;
+  beforeAll(async () => {
+    const { nvcc } = await findToolchain();
+    const binary = join(work, "check_refusals_grouped_nvfp4");
+    const flags = compileFlags("sm_100a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const build = await execa(nvcc, [...flags, "generated/grouped_nvfp4_sm100.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
+    const run = await execa(binary, [], { reject: false, all: true });
+    if (run.exitCode !== 0) throw new Error(`check_refusals_grouped (nvfp4) failed:\n${run.all}`);
+    nvfp4 = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+  });
+
+  it("accepts groups with their scales, and names the group whose scales are missing", () => {
+    expect(nvfp4.get("info")).toBe("3 16");
+    expect(nvfp4.get("valid")).toMatch(/^(accepted|GK-DRIVER: )/);
+    expect(nvfp4.get("no_sfb")).toMatch(/^GK-SCALES: group 1: grouped_nvfp4_sm100 is block-scaled \(NVFP4\): sfa and sfb must point to the ue4m3 scales/);
+    // e2m1 rows are lda / 2 bytes: TMA needs lda a multiple of 32.
+    expect(nvfp4.get("k_not_32")).toMatch(/^TMA-STRIDE: group 2: e2m1 rows of A and B are lda \/ 2 and ldb \/ 2 bytes/);
+  });
+});
+
 describe("grouped GEMM plan and emit", () => {
   const spec: KernelSpec = grouped_gemm_bf16;
 

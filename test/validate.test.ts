@@ -235,7 +235,6 @@ describe("each rule, violated alone", () => {
     "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
-    "GROUPED-GEMM-TARGET": { spec: groupedSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for groupedGemm/ },
     // 77 groups × (3 × 128 + 40) + 16 = 32,664, padded to 32,768 bytes > 32,764 (76 groups: 32,256).
     "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 77 }), path: "op.maxGroups", value: "77", legal: /from 1 to 76/ },
     "GROUPED-GEMM-CLUSTER": { spec: groupedSpec({ cluster: [1, 2] }), path: "tiler.cluster", value: "[1,2]", legal: /cluster: \[1, 1\] for groupedGemm/ },
@@ -644,6 +643,20 @@ describe("grouped GEMM problems", () => {
   it("accepts stream-K (1×1 cluster), whose reduction needs the registers of two accumulator sets", () => {
     expect(validate(groupedSpec({ streamK: true })).ok).toBe(true);
     expect(codes(groupedSpec({ streamK: true, mma: [128, 256, 64], stages: 4 }))).toEqual(["SPLITK-REG"]);
+  });
+
+  it("sizes an NVFP4 grouped table on sm_100a with five tensor maps per group (47 groups fit)", () => {
+    const base = sm100Spec({ a: "e2m1", scale: NVFP4, mma: [128, 128, 256], stages: 4 });
+    const nvfp4 = (maxGroups: number): KernelSpec => ({
+      ...base,
+      op: { kind: "groupedGemm", a: "e2m1", b: "e2m1", out: base.op.out, accumulator: "fp32", maxGroups, scale: NVFP4 },
+      problems: [{ m: [80, 176], n: [4096], k: [7168] }],
+    });
+    const r = validate(nvfp4(16));
+    if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+    expect(r.kernel.budget.groupTableBytes).toBe(16 * (5 * 128 + 40) + 128);
+    expect(validate(nvfp4(47)).ok).toBe(true);
+    expect(only(nvfp4(48), "GROUPED-GEMM-MAX-GROUPS").legal).toMatch(/from 1 to 47/);
   });
 
   it("refuses more groups than maxGroups, at the M list", () => {

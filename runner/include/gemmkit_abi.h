@@ -33,6 +33,10 @@ struct GkGemmGroup {
   const void* a; int64_t lda;  // elements between consecutive rows (>= k)
   const void* b; int64_t ldb;  // (>= k)
   void* d; int64_t ldd;        // (>= n)
+  // Block-scaled grouped kernels only (else null): this group's scales of A (m x k / scale_vector) and
+  // of B (n x k / scale_vector), in the blocked layout described at GkGemmArgs::sfa.
+  const void* sfa;
+  const void* sfb;
 };
 
 // The activation an epilogue ends with (GkKernelInfo::activation), applied in fp32 after alpha and

@@ -47,11 +47,19 @@ export const GROUP_SHAPE_BYTES = 40;
 export const GROUP_TABLE_TAIL_BYTES = 16;
 
 /**
- * Bytes of the grouped GEMM's parameter table for `maxGroups` groups (see Sm90Budget.groupTableBytes):
- * three tensor maps and a shape per group, the tail, padded to the tensor map's alignment (its size).
+ * Tensor maps per group in the grouped GEMM's table: A, B and D, and the scales of A and B for a
+ * block-scaled op.
  */
-export function groupTableBytes(maxGroups: number): number {
-  return alignUp(maxGroups * (3 * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES) + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
+export function groupTensorMaps(op: KernelSpec["op"]): number {
+  return op.scale !== undefined ? 5 : 3;
+}
+
+/**
+ * Bytes of the grouped GEMM's parameter table for `maxGroups` groups (see Sm90Budget.groupTableBytes):
+ * `tensorMaps` tensor maps and a shape per group, the tail, padded to the tensor map's alignment (its size).
+ */
+export function groupTableBytes(maxGroups: number, tensorMaps = 3): number {
+  return alignUp(maxGroups * (tensorMaps * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES) + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
 }
 
 /** Registers the producer warpgroup keeps after `setmaxnreg.dec` (it only issues TMA). */
@@ -103,7 +111,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
     accumulatorRegisters: (products * SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
-    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups) : 0,
+    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op)) : 0,
   };
 }
 
@@ -156,6 +164,8 @@ export interface Sm100Budget {
   readonly tmemColumns: number;
   /** What tcgen05.alloc asks for: the next power of two >= tmemColumns, at least 32. */
   readonly tmemAllocColumns: number;
+  /** A grouped GEMM's kernel parameter: the group table (see Sm90Budget.groupTableBytes); 0 for other ops. */
+  readonly groupTableBytes: number;
 }
 
 /** The tcgen05 kind and block-scale format of an op (assumes dtypes the validator accepts). */
@@ -227,5 +237,6 @@ export function sm100Budget(spec: KernelSpec): Sm100Budget {
     scaleColumnsPerStage,
     tmemColumns,
     tmemAllocColumns: Math.max(SM100.tmem.value.minAllocColumns, nextPowerOfTwo(tmemColumns)),
+    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op)) : 0,
   };
 }

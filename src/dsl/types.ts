@@ -52,20 +52,25 @@ export interface DualGemmOp<A extends DType = DType, B extends DType = DType, Ou
 }
 
 /**
- * Grouped GEMM (sm_90a): for every group g of a launch, D_g[M_g,N_g] = A_g[M_g,K_g] · B_g[N_g,K_g]ᵀ,
+ * Grouped GEMM (sm_90a, sm_100a; block-scaled on sm_100a): for every group g of a launch, D_g[M_g,N_g] = A_g[M_g,K_g] · B_g[N_g,K_g]ᵀ,
  * each group with its own shape and pointers, all computed by one persistent launch that walks one
  * tile list across the groups. `maxGroups` sizes the table of per-group tensor maps that travels in
  * the launch's parameter block (so a launch takes 1..maxGroups groups).
  */
-export interface GroupedGemmOp<A extends DType = DType, B extends DType = DType, Out extends DType = DType> {
+export interface GroupedGemmOp<
+  A extends DType = DType,
+  B extends DType = DType,
+  Out extends DType = DType,
+  S extends BlockScale | undefined = BlockScale | undefined,
+> {
   readonly kind: "groupedGemm";
   readonly a: A;
   readonly b: B;
   readonly out: Out;
   readonly accumulator: "fp32";
   readonly maxGroups: number;
-  /** A grouped GEMM has no block scales (kept so that `op.scale` reads alike on every op). */
-  readonly scale?: undefined;
+  /** Block scales of every group's A and B (sm_100a); absent for a plain grouped GEMM. */
+  readonly scale?: S;
 }
 
 export type Op = GemmOp | DualGemmOp | GroupedGemmOp;
@@ -203,16 +208,20 @@ export interface KernelSpec {
 }
 
 /**
- * GEMV (sm_90a): c[m, l] = Σ_k A[m, k, l] · b[k, l] for each batch l; A row-major (K contiguous),
- * b one K-vector per batch, fp32 accumulation, c converted once to `out`. A and b have the same
- * 16-bit dtype.
+ * GEMV (sm_90a or sm_100a: one SIMT kernel): c[m, l] = Σ_k A[m, k, l] · b[k, l] for each batch l;
+ * A row-major (K contiguous), b one K-vector per batch, fp32 accumulation, c converted once to
+ * `out`. A and b have the same dtype: 16-bit, or with `scale` NVFP4 (e2m1 data, a ue4m3 scale per 16
+ * K elements of each row of A and of b), where c[m, l] = Σ_k dq(A)[m, k, l] · dq(b)[k, l] and dq(x)
+ * is x times the scale of its block (../shared/problems/nvfp4-suite.json, "gemv").
  */
-export interface GemvOp<A extends DType = DType, Out extends DType = DType> {
+export interface GemvOp<A extends DType = DType, Out extends DType = DType, S extends BlockScale | undefined = BlockScale | undefined> {
   readonly kind: "gemv";
   readonly a: A;
   readonly b: A;
   readonly out: Out;
   readonly accumulator: "fp32";
+  /** Block scales of A and b (NVFP4); absent for a 16-bit GEMV. */
+  readonly scale?: S;
 }
 
 /** How a GEMV kernel splits the work: warps per block, rows per warp, loads in flight, K splits. */

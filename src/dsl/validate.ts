@@ -11,6 +11,7 @@ import {
   CONSUMER_REGISTER_OVERHEAD,
   GROUP_SHAPE_BYTES,
   groupTableBytes,
+  groupTensorMaps,
   sm100Budget,
   sm90Budget,
   type Sm100Budget,
@@ -188,25 +189,17 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     if (op["kind"] !== "gemm" && op["kind"] !== "dualGemm" && op["kind"] !== "groupedGemm") {
       report("SPEC-FORM", "op.kind", `op kind ${show(op["kind"])} is not generated`, show(op["kind"]), `"gemm", "dualGemm" or "groupedGemm"`);
     }
-    if (op["kind"] === "groupedGemm" && sm100) {
-      report(
-        "GROUPED-GEMM-TARGET",
-        "target",
-        `a grouped GEMM is not generated for ${show(target)}`,
-        show(target),
-        `target: "${SM90.target}" for groupedGemm`,
-      );
-    }
     if (op["kind"] === "groupedGemm") {
       const maxGroups = op["maxGroups"];
-      const fit = largestGroupTable();
+      const tensorMaps = groupTensorMaps(op as unknown as KernelSpec["op"]);
+      const fit = largestGroupTable(tensorMaps);
       if (!(isInt(maxGroups) && maxGroups >= 1)) {
         report("GROUPED-GEMM-MAX-GROUPS", "op.maxGroups", `maxGroups ${show(maxGroups)} is not a positive integer`, show(maxGroups), `maxGroups an integer from 1 to ${fit}`);
-      } else if (groupTableBytes(maxGroups) > SM90.kernelParamBytes.value) {
+      } else if (groupTableBytes(maxGroups, tensorMaps) > SM90.kernelParamBytes.value) {
         report(
           "GROUPED-GEMM-MAX-GROUPS",
           "op.maxGroups",
-          `maxGroups ${fmt(maxGroups)} needs a ${fmt(groupTableBytes(maxGroups))}-byte group table (three ${SM90.tensorMapBytes.value}-byte tensor maps and a ${GROUP_SHAPE_BYTES}-byte shape per group), more than the ${fmt(SM90.kernelParamBytes.value)} bytes of a kernel's parameters`,
+          `maxGroups ${fmt(maxGroups)} needs a ${fmt(groupTableBytes(maxGroups, tensorMaps))}-byte group table (${tensorMaps} ${SM90.tensorMapBytes.value}-byte tensor maps and a ${GROUP_SHAPE_BYTES}-byte shape per group), more than the ${fmt(SM90.kernelParamBytes.value)} bytes of a kernel's parameters`,
           fmt(maxGroups),
           `maxGroups an integer from 1 to ${fit}`,
         );
@@ -730,9 +723,9 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
 }
 
 /** The most groups whose table fits a kernel's parameters (GROUPED-GEMM-MAX-GROUPS). */
-export function largestGroupTable(): number {
+export function largestGroupTable(tensorMaps = 3): number {
   let groups = 1;
-  while (groupTableBytes(groups + 1) <= SM90.kernelParamBytes.value) groups++;
+  while (groupTableBytes(groups + 1, tensorMaps) <= SM90.kernelParamBytes.value) groups++;
   return groups;
 }
 

@@ -6,8 +6,10 @@
 #include <vector>
 #include "gemmkit_abi.h"
 
-// Dense groups: A m×k, B n×k, D m×n, each at its own 256-byte-aligned fake address.
+// Dense groups: A m×k, B n×k, D m×n (and scales for a block-scaled kernel), each at its own
+// 256-byte-aligned fake address.
 static std::vector<GkGemmGroup> groups_of(const std::vector<int>& ms, int n, int k) {
+  const bool scaled = gk_kernel_info()->scale_vector > 0;
   std::vector<GkGemmGroup> out;
   uintptr_t at = 0x100000;
   for (int m : ms) {
@@ -16,6 +18,10 @@ static std::vector<GkGemmGroup> groups_of(const std::vector<int>& ms, int n, int
     g.a = reinterpret_cast<const void*>(at); g.lda = k; at += 0x100000;
     g.b = reinterpret_cast<const void*>(at); g.ldb = k; at += 0x100000;
     g.d = reinterpret_cast<void*>(at); g.ldd = n; at += 0x100000;
+    if (scaled) {
+      g.sfa = reinterpret_cast<const void*>(at); at += 0x100000;
+      g.sfb = reinterpret_cast<const void*>(at); at += 0x100000;
+    }
     out.push_back(g);
   }
   return out;
@@ -64,5 +70,11 @@ int main() {
   a = args_for(g);
   a.d_type = GK_FP32;
   report("dtype", a);
+  bad = g;
+  bad[1].sfb = nullptr;
+  report("no_sfb", args_for(bad));
+  bad = g;
+  bad[2].k = 7170; bad[2].lda = 7170; bad[2].ldb = 7170;
+  report("k_not_32", args_for(bad));
   return 0;
 }

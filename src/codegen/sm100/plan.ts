@@ -34,8 +34,12 @@ export interface Sm100KernelPlan {
   readonly name: string;
   readonly target: "sm_100a";
   readonly template: "sm100/gemm.cu.hbs";
-  /** No grouped or dual GEMM on sm_100a yet (GROUPED-GEMM-TARGET, DUAL-GEMM-TARGET); shared partials read these. */
-  readonly grouped: false;
+  /**
+   * Grouped GEMM: one tile list across the groups of a launch, the per-group tensor maps (with the
+   * scale maps when block-scaled) in a `tableBytes`-byte kernel parameter; false for other ops.
+   */
+  readonly grouped: false | { readonly maxGroups: number; readonly tableBytes: number };
+  /** No dual GEMM on sm_100a yet (DUAL-GEMM-TARGET); the shared producer reads this. */
   readonly dual: false;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   /** The CTA tile: rows of D one CTA computes (one per TMEM lane), N, and K per stage. */
@@ -176,7 +180,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     name: spec.name,
     target: "sm_100a",
     template: "sm100/gemm.cu.hbs",
-    grouped: false,
+    grouped: spec.op.kind === "groupedGemm" ? { maxGroups: spec.op.maxGroups, tableBytes: budget.groupTableBytes } : false,
     dual: false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: budget.ctaTileM, n: tileN, k: tileK },
