@@ -9,17 +9,28 @@ import { planGemvKernel } from "../src/codegen/plan.js";
 import { compileFlags, findToolchain, type Toolchain } from "../src/cli/nvcc.js";
 import { parsePtxasReport } from "../src/cli/ptxas.js";
 import { formatViolation, validate } from "../src/dsl/validate.js";
-import type { EpilogueOptions, GemvSpec } from "../src/dsl/types.js";
+import type { EpilogueOptions, GemvSpec, Target } from "../src/dsl/types.js";
 import { defineGemv, gemv, store } from "../src/dsl/index.js";
 
 function spec(
-  o: { a?: "bf16" | "fp16"; out?: "bf16" | "fp16" | "fp32"; warps?: number; rowsPerWarp?: number; unroll?: number; splitK?: number; epilogue?: EpilogueOptions } = {},
+  o: {
+    a?: "bf16" | "fp16" | "e2m1";
+    out?: "bf16" | "fp16" | "fp32";
+    target?: Target;
+    warps?: number;
+    rowsPerWarp?: number;
+    unroll?: number;
+    splitK?: number;
+    epilogue?: EpilogueOptions;
+  } = {},
 ): GemvSpec {
   const a = o.a ?? "bf16";
+  // e2m1 is NVFP4: a ue4m3 scale per 16 K elements.
+  const scale = a === "e2m1" ? { scale: { dtype: "ue4m3", vector: 16 } as const } : {};
   return {
     name: "gemv_test",
-    target: "sm_90a",
-    op: { kind: "gemv", a, b: a, out: o.out ?? "bf16", accumulator: "fp32" },
+    target: o.target ?? "sm_90a",
+    op: { kind: "gemv", a, b: a, out: o.out ?? "bf16", accumulator: "fp32", ...scale },
     tiler: { warps: o.warps ?? 8, rowsPerWarp: o.rowsPerWarp ?? 2, unroll: o.unroll ?? 4, splitK: o.splitK ?? 4 },
     epilogue: { kind: "store", ...o.epilogue },
     problems: [{ m: 4096, k: 7168, l: 8 }],
@@ -67,6 +78,41 @@ describe("GEMV plan and emit", () => {
     expect(cuda).toContain("atomicAdd(partials");
   });
 
+  it("plans NVFP4: 32 e2m1 per load, two scale blocks, the decode tables and the scale ABI", () => {
+    const p = planOf(spec({ a: "e2m1", out: "fp16" }));
+    expect(p).toMatchObject({ vector: 32, kPerStep: 4096, toFloat2: "", abi: { scale: "GK_UE4M3", scaleVector: 16 } });
+    expect(p.scale).toMatchObject({ format: "NVFP4", dtype: "ue4m3", vector: 16, blocksPerLoad: 2, atom: { rows: 128, columns: 4, bytes: 512 } });
+    expect(planOf(spec()).scale).toBe(false);
+    expect(planOf(spec()).abi).toEqual({ scale: "GkDType{}", scaleVector: 0 });
+  });
+
+  it("prints the NVFP4 decode, the blocked-layout helper and the scale checks, deterministically", () => {
+    const cuda = emit(planOf(spec({ a: "e2m1", out: "fp16" })));
+    expect(emit(planOf(spec({ a: "e2m1", out: "fp16" })))).toBe(cuda);
+    expect(cuda).toContain("constexpr uint32_t kTwiceLo = 0x03020100u, kTwiceHi = 0x0C080604u;");
+    expect(cuda).toContain("constexpr uint32_t kMinusTwiceLo = 0xFDFEFF00u, kMinusTwiceHi = 0xF4F8FAFCu;");
+    expect(cuda).toContain('asm("prmt.b32 %0, %1, %2, %3;"');
+    expect(cuda).toContain("prmt(shifted, w, 0x0000D9C8u), prmt(shifted, w, 0x0000FBEAu)");
+    expect(cuda).toContain("__device__ __forceinline__ int64_t scale_offset(int row, int col, int atoms)");
+    expect(cuda).toContain("(row % 32) * 16 + ((row % kScaleAtomRows) / 32) * 4 + col % kScaleAtomColumns");
+    expect(cuda).toContain("__dp4a(");
+    expect(cuda).toContain("constexpr int kVector = 32;");
+    expect(cuda).toContain("/*scale=*/GK_UE4M3, /*scale_vector=*/16, /*op=*/GK_OP_GEMV");
+    expect(cuda).toContain("GK-SCALES:");
+    expect(cuda).toContain("#include <cuda_fp8.h>");
+    // The 16-bit path's helpers are not there, and the 16-bit kernel has none of the NVFP4 ones.
+    expect(cuda).not.toContain("dot8(");
+    const plain = emit(planOf(spec()));
+    for (const s of ["scale_offset", "prmt", "__dp4a", "GK-SCALES", "cuda_fp8.h"]) expect(plain).not.toContain(s);
+  });
+
+  it("emits the same NVFP4 kernel for sm_90a and sm_100a but for the target it names", () => {
+    const hopper = emit(planOf(spec({ a: "e2m1" })));
+    const blackwell = emit(planOf(spec({ a: "e2m1", target: "sm_100a" })));
+    expect(blackwell).toBe(hopper.split('"sm_90a"').join('"sm_100a"').split("on sm_90a").join("on sm_100a"));
+    expect(blackwell).not.toMatch(/wgmma|setmaxnreg|tcgen05|cp\.async\.bulk/);
+  });
+
   it("leaves the split-K reduction out when splitK is 1", () => {
     const cuda = emit(planOf(spec({ splitK: 1 })));
     expect(cuda).not.toContain("atomicAdd");
@@ -81,6 +127,13 @@ const SAMPLE: Record<string, Parameters<typeof spec>[0]> = {
   gemv_bf16_w1_r1_u1: { warps: 1, rowsPerWarp: 1, unroll: 1, splitK: 2 },
   gemv_bf16_epilogue_w16_r4_u4_split16: { warps: 16, rowsPerWarp: 4, unroll: 4, splitK: 16, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
   gemv_fp16_fp32out_epilogue_silu: { a: "fp16", out: "fp32", splitK: 1, epilogue: { bias: "fp16", activation: "silu" } },
+  // NVFP4: the most loads in flight (4 × 4, 2 × 8), one row × one load, every output dtype, an epilogue.
+  gemv_nvfp4_w8_r4_u4_split16: { a: "e2m1", out: "fp16", warps: 8, rowsPerWarp: 4, unroll: 4, splitK: 16 },
+  gemv_nvfp4_w4_r2_u8_bf16out: { a: "e2m1", out: "bf16", warps: 4, rowsPerWarp: 2, unroll: 8, splitK: 8 },
+  gemv_nvfp4_w1_r1_u1_fp32out: { a: "e2m1", out: "fp32", warps: 1, rowsPerWarp: 1, unroll: 1, splitK: 1 },
+  gemv_nvfp4_w16_r1_u8_epilogue: { a: "e2m1", out: "fp16", warps: 16, rowsPerWarp: 1, unroll: 8, splitK: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  gemv_nvfp4_sm100_w4_r4_u4: { a: "e2m1", out: "fp16", target: "sm_100a", warps: 4, rowsPerWarp: 4, unroll: 4, splitK: 8 },
+  gemv_nvfp4_sm100_w2_r2_u8_epilogue: { a: "e2m1", out: "bf16", target: "sm_100a", warps: 2, rowsPerWarp: 2, unroll: 8, splitK: 2, epilogue: { bias: "bf16", activation: "silu" } },
 };
 
 describe("a sample of valid GEMV configs", () => {
@@ -92,11 +145,12 @@ describe("a sample of valid GEMV configs", () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it.each(Object.entries(SAMPLE))("%s builds for sm_90a with no spills", async (name, options) => {
+  it.each(Object.entries(SAMPLE))("%s builds for its target with no spills", async (name, options) => {
     const file = join(work, `${name}.cu`);
     writeFileSync(file, emit(planOf({ ...spec(options), name } as GemvSpec)));
     const object = join(work, `${name}.o`);
-    const r = await execa(toolchain.nvcc, [...compileFlags("sm_90a"), "-c", file, "-o", object], { cwd: process.cwd(), reject: false, all: true });
+    const target = options?.target ?? "sm_90a";
+    const r = await execa(toolchain.nvcc, [...compileFlags(target), "-c", file, "-o", object], { cwd: process.cwd(), reject: false, all: true });
     expect(r.exitCode, r.all).toBe(0);
     const kernels = parsePtxasReport(r.all ?? "").filter((e) => e.kernel.includes("_kernel"));
     expect(kernels).toHaveLength(1);
@@ -134,6 +188,44 @@ describe("the GEMV's gk_check refuses bad arguments before launch", () => {
     ["batch_align", /^GEMV-ALIGN-BATCH: batch_stride_a and batch_stride_b must be multiples of 8/],
     ["workspace", /^GK-WORKSPACE: split-K needs/],
     ["ldd", /^GK-STRIDE: need lda >= K, ldb >= K, ldd >= 1/],
+  ])("%s", (name, pattern) => {
+    expect(messages.get(name)).toMatch(pattern);
+  });
+});
+
+describe("the NVFP4 GEMV's gk_check refuses bad arguments before launch", () => {
+  let work: string;
+  let messages: Map<string, string>;
+  beforeAll(async () => {
+    const { nvcc } = await findToolchain();
+    work = mkdtempSync(join(tmpdir(), "gemmkit-gemv-nvfp4-refusals-"));
+    const binary = join(work, "check_refusals_gemv_nvfp4");
+    const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const build = await execa(nvcc, [...flags, "generated/gemv_nvfp4.cu", "test/support/check_refusals_gemv_nvfp4.cu", "-o", binary], { reject: false, all: true });
+    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
+    const run = await execa(binary, [], { reject: false, all: true });
+    if (run.exitCode !== 0) throw new Error(`check_refusals_gemv_nvfp4 failed:\n${run.all}`);
+    messages = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it.each([
+    ["info", /^op 2 a 5 b 5 out 1 scale 6 scale_vector 16$/],
+    ["valid", /^accepted$/],
+    ["odd_m", /^accepted$/],
+    ["batch0", /^accepted$/],
+    ["bf16_given", /^GK-DTYPE: gemv_nvfp4 was built for A e2m1, B e2m1, D fp16 but was given A bf16, B bf16, D fp16/],
+    ["k_align", /^GEMV-ALIGN-K: K must be a multiple of 32 \(rows of A are read in 16-byte vectors of 32 e2m1 values, two 16-element scale blocks\); got K=1008/],
+    ["lda_align", /^GEMV-ALIGN-LDA: the row stride of A \(lda=1040 e2m1, 520 B\) must be a multiple of 16 bytes, so lda must be a multiple of 32/],
+    ["misaligned_a", /^GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries/],
+    ["batch_align", /^GEMV-ALIGN-BATCH: batch_stride_a and batch_stride_b must be multiples of 32/],
+    ["null_sfa", /^GK-SCALES: gemv_nvfp4 is block-scaled \(NVFP4\): sfa and sfb must point to the ue4m3 scales of A and b/],
+    ["null_sfb", /^GK-SCALES: gemv_nvfp4 is block-scaled \(NVFP4\)/],
+    ["misaligned_sfa", /^GEMV-ALIGN-PTR: the scales sfa and sfb must start on 16-byte boundaries/],
+    ["misaligned_sfb", /^GEMV-ALIGN-PTR: the scales sfa and sfb must start on 16-byte boundaries/],
+    ["n2", /^GK-GEMV-N: gemv_nvfp4 is a GEMV: N must be 1/],
+    ["overlap", /^GK-BATCH-STRIDE: batches overlap/],
+    ["workspace", /^GK-WORKSPACE: split-K needs/],
   ])("%s", (name, pattern) => {
     expect(messages.get(name)).toMatch(pattern);
   });

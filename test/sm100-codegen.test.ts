@@ -199,7 +199,10 @@ describe("generated sm_100a kernels", () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  const kernels = readManifest(join(root, "generated", "manifest.json")).kernels.filter((k) => k.target === "sm_100a");
+  // The tensor-core kernels; an sm_100a GEMV is the SIMT kernel (checked for the absence of tcgen05 below).
+  const sm100 = readManifest(join(root, "generated", "manifest.json")).kernels.filter((k) => k.target === "sm_100a");
+  const kernels = sm100.filter((k) => k.op !== "gemv");
+  const gemvs = sm100.filter((k) => k.op === "gemv");
   const expected: Record<string, { ptx: RegExp[]; sass: string[] }> = {
     f16: { ptx: [/tcgen05\.mma\.cta_group::[12]\.kind::f16 /], sass: ["UTCHMMA", "LDTM"] },
     f8f6f4: { ptx: [/tcgen05\.mma\.cta_group::[12]\.kind::f8f6f4 /], sass: ["UTCQMMA", "LDTM"] },
@@ -236,5 +239,18 @@ describe("generated sm_100a kernels", () => {
     if (c.exitCode !== 0) throw new Error(c.all);
     const counts = countTensorSass(await sassOf(cuobjdump, object));
     for (const op of e.sass) expect(counts[op as keyof typeof counts] ?? 0, `${file}: ${op}`).toBeGreaterThan(0);
+  });
+
+  it("has a SIMT GEMV (NVFP4) whose PTX has no tensor-core or TMA instruction", async () => {
+    expect(gemvs.map((k) => k.name)).toContain("gemv_nvfp4_sm100");
+    for (const k of gemvs) {
+      const ptx = join(work, `${basename(k.file)}.ptx`);
+      const flags = compileFlags("sm_100a").filter((f) => f !== "-Xptxas" && f !== "-v");
+      const r = await execa(toolchain.nvcc, [...flags, "-ptx", k.file, "-o", ptx], { cwd: root, reject: false, all: true });
+      if (r.exitCode !== 0) throw new Error(r.all);
+      const text = readFileSync(ptx, "utf8");
+      expect(text, k.file).not.toMatch(/tcgen05|wgmma|cp\.async\.bulk|setmaxnreg/);
+      expect(text, k.file).toMatch(/dp4a\.s32\.s32/);
+    }
   });
 });

@@ -127,7 +127,7 @@ describe("the kernels of kernels/", () => {
 describe("each rule, violated alone", () => {
   // One spec per rule that breaks that rule and no other, with a fragment of the legal-values text.
   const cases: Record<RuleCode, { spec: KernelSpec | GemvSpec; path: string; value: string; legal: RegExp }> = {
-    "GEMV-TARGET": { spec: gemvSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /"sm_90a"/ },
+    "GEMV-TARGET": { spec: untyped(gemvSpec() as unknown as KernelSpec, (s) => (s.target = "sm_80")), path: "target", value: '"sm_80"', legal: /"sm_90a" or "sm_100a"/ },
     "GEMV-DTYPE": { spec: gemvSpec({ op: { a: "e4m3", b: "e4m3" } }), path: "op.a", value: '"e4m3"', legal: /"bf16" or "fp16"/ },
     "GEMV-EPILOGUE": { spec: gemvSpec({ epilogue: { kind: "siluMul" } }), path: "epilogue", value: '"siluMul"', legal: /store\(\)/ },
     "GEMV-TILER": { spec: gemvSpec({ tiler: { rowsPerWarp: 4, unroll: 8 } }), path: "tiler.unroll", value: "8", legal: /unroll <= 4 for rowsPerWarp 4/ },
@@ -451,6 +451,53 @@ describe("GEMV rules", () => {
     expect(violations(gemvSpec({ op: { b: "fp16" } })).map((v) => [v.code, v.path])).toEqual([["GEMV-DTYPE", "op.b"]]);
     expect(violations(gemvSpec({ op: { out: "e4m3" } })).map((v) => [v.code, v.path])).toEqual([["GEMM-DTYPE-OUT", "op.out"]]);
     expect(violations(gemvSpec({ problems: [{ m: 64, k: 64, l: 0 }] })).map((v) => [v.code, v.path])).toEqual([["PROBLEM-POSITIVE", "problems[0].l"]]);
+  });
+
+  it("builds the same SIMT kernel for sm_100a", () => {
+    const r = validate(gemvSpec({ target: "sm_100a" }));
+    expect(r.ok && r.kernel.budget).toEqual({ target: "gemv", threads: 256, loadsInFlight: 8 });
+  });
+});
+
+describe("NVFP4 GEMV rules", () => {
+  const nvfp4 = (o: Parameters<typeof gemvSpec>[0] = {}): GemvSpec =>
+    gemvSpec({ ...o, op: { a: "e2m1", b: "e2m1", out: "fp16", scale: NVFP4, ...o.op } });
+  const at = (s: GemvSpec): [RuleCode, string][] => violations(s).map((v) => [v.code, v.path]);
+
+  it("accepts NVFP4 on both targets with the suite's shapes and an odd one", () => {
+    for (const target of ["sm_90a", "sm_100a"] as const) {
+      const r = validate(nvfp4({ target, problems: [{ m: 7168, k: 16384, l: 1 }, { m: 4096, k: 7168, l: 8 }, { m: 7168, k: 2048, l: 4 }, { m: 200, k: 1024, l: 3 }] }));
+      if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+    }
+  });
+
+  it("asks for k a multiple of 32: 16-byte loads of 32 e2m1 values, two scale blocks", () => {
+    const v = violations(nvfp4({ problems: [{ m: 64, k: 1008, l: 1 }] }));
+    expect(v.map((x) => [x.code, x.path])).toEqual([["GEMV-ALIGN-K", "problems[0].k"]]);
+    expect(v[0]!.message).toMatch(/not a multiple of 32: rows of A are read in 16-byte vectors of 32 e2m1 values, two 16-element scale blocks/);
+    expect(v[0]!.legal).toBe("a multiple of 32 (nearest: 992 or 1024)");
+  });
+
+  it("takes e2m1 only with scales, and scales only with e2m1", () => {
+    expect(at(gemvSpec({ op: { a: "e2m1", b: "e2m1", out: "fp16" } }))).toEqual([["GEMV-DTYPE", "op.a"]]);
+    expect(violations(gemvSpec({ op: { a: "e2m1", b: "e2m1", out: "fp16" } }))[0]!.legal).toMatch(/e2m1 only with scale: \{ dtype: "ue4m3", vector: 16 \}/);
+    expect(at(nvfp4({ op: { a: "e4m3", b: "e4m3", scale: MXFP8 } }))).toEqual([["GEMV-DTYPE", "op.a"]]);
+    expect(at(nvfp4({ op: { a: "bf16", b: "bf16" } }))).toEqual([["GEMV-DTYPE", "op.a"]]);
+    expect(at(nvfp4({ op: { b: "e4m3" } }))).toEqual([["GEMV-DTYPE", "op.b"]]);
+  });
+
+  it("checks the scale like a block-scaled GEMM's: ue4m3, one per 16", () => {
+    const format = violations(nvfp4({ op: { scale: { dtype: "ue8m0", vector: 16 } } }));
+    expect(format.map((x) => [x.code, x.path, x.value])).toEqual([["GEMM-SCALE-FORMAT", "op.scale.dtype", '"ue8m0"']]);
+    expect(format[0]!.legal).toBe('dtype: "ue4m3" for e2m1 data (NVFP4)');
+    const vector = violations(nvfp4({ op: { scale: { dtype: "ue4m3", vector: 32 } } }));
+    expect(vector.map((x) => [x.code, x.path, x.value, x.legal])).toEqual([["GEMM-SCALE-VECTOR", "op.scale.vector", "32", "vector: 16"]]);
+    expect(at(untyped(nvfp4() as unknown as KernelSpec, (s) => (s.op.scale = 16)) as unknown as GemvSpec)).toEqual([["SPEC-FORM", "op.scale"]]);
+  });
+
+  it("keeps the tiler and epilogue rules", () => {
+    expect(at(nvfp4({ tiler: { rowsPerWarp: 4, unroll: 8 } }))).toEqual([["GEMV-TILER", "tiler.unroll"]]);
+    expect(validate(nvfp4({ epilogue: { kind: "store", alpha: true, bias: "fp16", activation: "silu" } })).ok).toBe(true);
   });
 });
 

@@ -1,11 +1,30 @@
 /**
- * plan for GEMV kernels (op kind "gemv", sm_90a): what templates/sm90/gemv.cu.hbs prints.
+ * plan for GEMV kernels (op kind "gemv", sm_90a or sm_100a: one SIMT kernel): what
+ * templates/sm90/gemv.cu.hbs prints, and for NVFP4 how the e2m1 data and its scales are decoded
+ * (templates/sm90/gemv_nvfp4.hbs).
  */
-import { GEMV_VECTOR } from "../dsl/rules.js";
+import { SM100 } from "../dsl/facts.js";
+import { GEMV_BLOCK_SCALE_FORMAT, gemvVector } from "../dsl/rules.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, Target } from "../dsl/types.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
+import { planE2m1Decode, type E2m1DecodePlan } from "./e2m1.js";
 import { planEpilogueMath, type EpilogueMathPlan } from "./epilogue.js";
+
+/** NVFP4: the scales of A and b and how a vector of e2m1 values is decoded. */
+export interface GemvScalePlan {
+  readonly format: "NVFP4";
+  readonly dtype: string;
+  /** The GkDType gk_kernel_info reports for the scales. */
+  readonly abi: string;
+  /** K elements per scale. */
+  readonly vector: number;
+  /** Scale blocks one 16-byte load of A covers (vector elements / scale vector). */
+  readonly blocksPerLoad: number;
+  /** The blocked layout's atom: rows × columns of scales in `bytes` bytes. */
+  readonly atom: { readonly rows: number; readonly columns: number; readonly bytes: number };
+  readonly decode: E2m1DecodePlan;
+}
 
 export interface GemvKernelPlan {
   readonly generator: string;
@@ -19,7 +38,7 @@ export interface GemvKernelPlan {
   readonly rowsPerWarp: number;
   readonly rowsPerBlock: number;
   readonly unroll: number;
-  /** Elements per 16-byte load. */
+  /** Elements per 16-byte load (8 bf16 / fp16, 32 e2m1). */
   readonly vector: number;
   /** K elements one warp covers per unrolled step (32 lanes × unroll × vector). */
   readonly kPerStep: number;
@@ -29,13 +48,22 @@ export interface GemvKernelPlan {
   readonly split: boolean;
   /** The shared epilogue math on each row's full fp32 sum (the bias has one entry per row). */
   readonly epilogue: EpilogueMathPlan;
-  /** How the 16-bit pairs become floats. */
+  /** How the 16-bit pairs become floats ("" for NVFP4, which decodes e2m1 instead). */
   readonly toFloat2: string;
+  /** NVFP4's scales and e2m1 decode; false for a 16-bit GEMV. */
+  readonly scale: GemvScalePlan | false;
+  /** gk_kernel_info's scale fields. */
+  readonly abi: { readonly scale: string; readonly scaleVector: number };
   readonly problems: GemvSpec["problems"];
 }
 
 export function planGemv(spec: GemvSpec, budget: GemvBudget, source: string, generator: string): GemvKernelPlan {
   const { warps, rowsPerWarp, unroll, splitK } = spec.tiler;
+  const vector = gemvVector(spec.op.a);
+  const scale = spec.op.scale === undefined ? false : planScale(vector);
+  const x = scale
+    ? "Σ_k dq(A)[m,k]·dq(b)[k], the fp32 dot product of the dequantised values (after the split-K reduction)"
+    : "Σ_k A[m,k]·b[k], the fp32 dot product (after the split-K reduction)";
   return {
     generator,
     source,
@@ -48,12 +76,29 @@ export function planGemv(spec: GemvSpec, budget: GemvBudget, source: string, gen
     rowsPerWarp,
     rowsPerBlock: warps * rowsPerWarp,
     unroll,
-    vector: GEMV_VECTOR,
-    kPerStep: 32 * unroll * GEMV_VECTOR,
+    vector,
+    kPerStep: 32 * unroll * vector,
     splitK,
     split: splitK > 1,
-    epilogue: planEpilogueMath(spec.epilogue, "Σ_k A[m,k]·b[k], the fp32 dot product (after the split-K reduction)", "row", cudaType(spec.op.out)),
+    epilogue: planEpilogueMath(spec.epilogue, x, "row", cudaType(spec.op.out)),
     toFloat2: cudaType(spec.op.a).pairToFloat2,
+    scale,
+    abi: scale ? { scale: scale.abi, scaleVector: scale.vector } : { scale: "GkDType{}", scaleVector: 0 },
     problems: spec.problems,
+  };
+}
+
+/** The NVFP4 scales (the validator accepted only NVFP4 for a block-scaled GEMV). */
+function planScale(vector: number): GemvScalePlan {
+  const f = SM100.blockScale.value[GEMV_BLOCK_SCALE_FORMAT];
+  if (vector % f.vector !== 0) throw new Error(`planGemv: a ${vector}-element load is not whole ${f.vector}-element scale blocks`);
+  return {
+    format: "NVFP4",
+    dtype: f.scale,
+    abi: cudaType(f.scale).abi,
+    vector: f.vector,
+    blocksPerLoad: vector / f.vector,
+    atom: SM100.scaleAtom.value,
+    decode: planE2m1Decode(),
   };
 }

@@ -46,7 +46,16 @@ import type {
   Sm100MmaKind,
   Sm90OperandDType,
 } from "./facts.js";
-import type { EPILOGUE_ACTIVATIONS, EPILOGUE_BIAS_DTYPES, EPILOGUE_OPTIONS, GEMM_OUT_DTYPES, GEMV_DTYPES, MIN_STAGES } from "./rules.js";
+import type {
+  EPILOGUE_ACTIVATIONS,
+  EPILOGUE_BIAS_DTYPES,
+  EPILOGUE_OPTIONS,
+  GEMM_OUT_DTYPES,
+  GEMV_BLOCK_SCALE_FORMAT,
+  GEMV_DTYPES,
+  GEMV_SCALED_DTYPES,
+  MIN_STAGES,
+} from "./rules.js";
 import type { BlockScale, GemvKernelConfig, KernelConfig, Target } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -82,7 +91,6 @@ export type CheckRuleCode =
   | "EPILOGUE-BIAS"
   | "EPILOGUE-ACTIVATION"
   | "EPILOGUE-OPTION"
-  | "GEMV-TARGET"
   | "GEMV-DTYPE"
   | "GEMV-EPILOGUE";
 
@@ -559,31 +567,47 @@ export type CheckGemmDTypes<A extends DType, B extends DType, Out extends DType,
 // ---------------------------------------------------------------------------------------------
 
 type GemvDType = (typeof GEMV_DTYPES)[number];
+type GemvScaledDType = (typeof GEMV_SCALED_DTYPES)[number];
+type GemvFormat = BlockScaleFormats[typeof GEMV_BLOCK_SCALE_FORMAT];
 
-type GemvTarget = Violation<"GEMV-TARGET", "a GEMV is generated for sm_90a only; legal: \"sm_90a\"">;
-type GemvDTypeA = Violation<"GEMV-DTYPE", `a GEMV reads A and b as 16-bit vectors; legal: ${Join<typeof GEMV_DTYPES>}`>;
+type GemvDTypeA = Violation<
+  "GEMV-DTYPE",
+  `a GEMV reads A and b as 16-bit vectors, or as ${Join<typeof GEMV_SCALED_DTYPES>} with block scales (scale: { dtype: "${GemvFormat["scale"]}", vector: ${GemvFormat["vector"]} }); legal: ${Join<typeof GEMV_DTYPES>}`
+>;
+type GemvDTypeScaled = Violation<
+  "GEMV-DTYPE",
+  `a block-scaled GEMV is ${Uppercase<typeof GEMV_BLOCK_SCALE_FORMAT>}: A and b ${Join<typeof GEMV_SCALED_DTYPES>} with a ${GemvFormat["scale"]} scale per ${GemvFormat["vector"]} K elements; legal: ${Join<typeof GEMV_SCALED_DTYPES>}`
+>;
 type GemvEpilogue = Violation<"GEMV-EPILOGUE", "a GEMV's epilogue is store(), with or without its options; siluMul() gates a dual GEMM's second product; legal: store()">;
 
 /**
- * `unknown` when a GEMV config breaks no type-level rule: target sm_90a (GEMV-TARGET) and the
- * store() epilogue (GEMV-EPILOGUE). The dtypes are checked by `gemv()` (CheckGemvDTypes).
+ * `unknown` when a GEMV config breaks no type-level rule: the store() epilogue (GEMV-EPILOGUE). The
+ * dtypes are checked by `gemv()` (CheckGemvDTypes). Both targets are legal (the SIMT kernel has
+ * nothing specific to either), so the target has no type-level rule; the validator still refuses a
+ * target outside them in a spec built from JavaScript (GEMV-TARGET).
  */
-export type CheckGemv<T extends GemvKernelConfig> = Fragment<
-  Require<T["target"], "sm_90a", GemvTarget>,
-  { readonly target: Require<T["target"], "sm_90a", GemvTarget> }
-> &
-  (T["epilogue"] extends { readonly kind: "store" } ? unknown : { readonly epilogue: { readonly kind: GemvEpilogue } });
+export type CheckGemv<T extends GemvKernelConfig> = T["epilogue"] extends { readonly kind: "store" }
+  ? unknown
+  : { readonly epilogue: { readonly kind: GemvEpilogue } };
 
 type GemvDTypeB<A extends string> = Violation<"GEMV-DTYPE", `a GEMV reads b with A's dtype; legal: ${A}`>;
 
+/** The dtype of A without block scales: a 16-bit GEMV operand. */
+type CheckGemvA<A> = Fragment<Require<A, GemvDType, GemvDTypeA>, { readonly a: Require<A, GemvDType, GemvDTypeA> }>;
+
+/** A block-scaled A (NVFP4 data), then the scale's dtype and vector as for a block-scaled GEMM. */
+type CheckGemvScaled<A, S extends BlockScale> = [A] extends [GemvScaledDType] ? CheckScale<A, S> : { readonly a: GemvDTypeScaled };
+
 /**
- * `unknown` when (a, b, out) is a legal GEMV: a 16-bit A (GEMV-DTYPE), b of A's dtype or left out
- * (GEMV-DTYPE) and a store-epilogue output (GEMM-DTYPE-OUT).
+ * `unknown` when (a, b, out[, scale]) is a legal GEMV: a 16-bit A (GEMV-DTYPE), or with a scale an
+ * e2m1 A (GEMV-DTYPE) with NVFP4's scale dtype and vector (GEMM-SCALE-FORMAT, GEMM-SCALE-VECTOR);
+ * b of A's dtype or left out (GEMV-DTYPE); a store-epilogue output (GEMM-DTYPE-OUT).
  */
-export type CheckGemvDTypes<A extends DType, Out extends DType, B extends DType = A> = Fragment<
-  Require<A, GemvDType, GemvDTypeA>,
-  { readonly a: Require<A, GemvDType, GemvDTypeA> }
-> &
+export type CheckGemvDTypes<A extends DType, Out extends DType, B extends DType = A, S extends BlockScale | undefined = undefined> = ([
+  S,
+] extends [BlockScale]
+  ? CheckGemvScaled<A, S>
+  : CheckGemvA<A>) &
   ([B] extends [A] ? ([A] extends [B] ? unknown : { readonly b: GemvDTypeB<A> }) : { readonly b: GemvDTypeB<A> }) &
   CheckGemmOut<Out>;
 

@@ -166,9 +166,9 @@ function withOptions<K extends "store" | "siluMul">(kind: K, options: EpilogueOp
 }
 
 /**
- * Declares a GEMV kernel: c[m, l] = Σ_k A[m, k, l] · b[k, l], fp32 accumulation. sm_90a only, with
- * the store() epilogue (type errors otherwise: GEMV-TARGET, GEMV-EPILOGUE). Problems without `l`
- * are one batch.
+ * Declares a GEMV kernel: c[m, l] = Σ_k A[m, k, l] · b[k, l], fp32 accumulation. One SIMT kernel for
+ * sm_90a and sm_100a, with the store() epilogue (type error otherwise: GEMV-EPILOGUE). Problems
+ * without `l` are one batch.
  */
 export function defineGemv<const T extends GemvKernelConfig>(config: T & CheckGemv<T>): GemvSpec {
   const c: GemvKernelConfig = config;
@@ -184,10 +184,20 @@ export function defineGemv<const T extends GemvKernelConfig>(config: T & CheckGe
 
 /**
  * GEMV c = A·b with A: M×K (K contiguous) and b a K-vector, both of dtype `a` (bf16 or fp16; `b`
- * may be given and must equal `a`); fp32 accumulation.
+ * may be given and must equal `a`); fp32 accumulation. With `scale`, NVFP4: `gemv({ a: "e2m1", b:
+ * "e2m1", scale: { dtype: "ue4m3", vector: 16 }, out: "fp16" })`, A and b dequantised as value × the
+ * scale of its 16 K elements (sfa, sfb in the blocked layout of gemmkit_abi.h).
  */
-export function gemv<const A extends DType, const Out extends DType, const B extends DType = A>(
-  dtypes: { readonly a: A; readonly b?: B; readonly out: Out } & CheckGemvDTypes<A, Out, B>,
-): GemvOp<A, Out> {
-  return { kind: "gemv", a: dtypes.a, b: dtypes.a, out: dtypes.out, accumulator: "fp32" };
+export function gemv<
+  const A extends DType,
+  const Out extends DType,
+  const B extends DType = A,
+  const S extends BlockScale | undefined = undefined,
+>(
+  dtypes: { readonly a: A; readonly b?: B; readonly out: Out; readonly scale?: S } & CheckGemvDTypes<A, Out, B, S>,
+): GemvOp<A, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+  const op = { kind: "gemv", a: dtypes.a, b: dtypes.a, out: dtypes.out, accumulator: "fp32" } as const;
+  const scale = dtypes.scale;
+  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as GemvOp<A, Out, S> &
+    (S extends BlockScale ? { readonly scale: S } : unknown);
 }

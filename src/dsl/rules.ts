@@ -9,21 +9,36 @@
 import { CONSUMER_REGISTER_OVERHEAD, SM100_ACCUMULATOR_STAGES } from "./budget.js";
 import {
   CLUSTER_WIDTHS,
+  DTYPES,
   SCHEDULER_SWIZZLES,
   SM100,
   SM90,
   SM90_TILE_M,
   type DType,
   type Fact,
+  type Sm100BlockScaleFormat,
   type Sm90OperandDType,
 } from "./facts.js";
 
-/** The GEMV template. */
+/** The GEMV template (a SIMT kernel with no Hopper-specific instruction: it is built for sm_100a too). */
 const GEMV_TEMPLATE = "templates/sm90/gemv.cu.hbs";
-/** GEMV operand dtypes: 16-bit, read eight per 16-byte vector. */
+/** GEMV operand dtypes without block scales: 16-bit, read eight per 16-byte vector. */
 export const GEMV_DTYPES = ["bf16", "fp16"] as const satisfies readonly DType[];
-/** Elements of A per 16-byte load. */
-export const GEMV_VECTOR = 8;
+/**
+ * The block-scaled GEMV's format: NVFP4, e2m1 data with a ue4m3 scale per 16 K elements
+ * (../shared/problems/nvfp4-suite.json "formats"), dequantised by the SIMT kernel itself (no MMA).
+ */
+export const GEMV_BLOCK_SCALE_FORMAT = "nvfp4" as const satisfies Sm100BlockScaleFormat;
+/** Its data dtype: e2m1, read 32 per 16-byte vector. */
+export const GEMV_SCALED_DTYPES = SM100.blockScale.value[GEMV_BLOCK_SCALE_FORMAT].operands;
+/** Bytes of one load of a row of A (and of b): every lane reads 16-byte vectors. */
+export const GEMV_LOAD_BYTES = 16;
+/** Elements of dtype `t` per 16-byte load: 8 for bf16 / fp16, 32 for e2m1 (two 16-element scale blocks). */
+export function gemvVector(t: DType): number {
+  return (GEMV_LOAD_BYTES * 8) / DTYPES[t].bits;
+}
+/** The targets a GEMV is generated for: the SIMT kernel uses no wgmma, TMA, setmaxnreg or tcgen05. */
+export const GEMV_TARGETS = [SM90.target, SM100.target] as const;
 /** Warps per GEMV block. */
 export const GEMV_WARPS = [1, 2, 4, 8, 16] as const;
 export const GEMV_MAX_ROWS_PER_WARP = 4;
@@ -371,13 +386,13 @@ export const RULES = {
   },
   "GEMV-TARGET": {
     kind: "generator",
-    summary: `a GEMV is generated for ${SM90.target} only`,
-    source: `${GEMV_TEMPLATE}: the GEMV kernel is written and reviewed for sm_90a`,
+    summary: `a GEMV is generated for ${GEMV_TARGETS.join(" and ")}: the one SIMT kernel (16-byte loads, warp shuffles, integer dot products) uses nothing specific to either`,
+    source: `${GEMV_TEMPLATE}: no wgmma, TMA, setmaxnreg or tcgen05, so the same kernel compiles for both targets`,
   },
   "GEMV-DTYPE": {
     kind: "generator",
-    summary: `a GEMV reads A and b of one 16-bit dtype (${GEMV_DTYPES.join(" or ")}), eight elements per 16-byte load`,
-    source: `${GEMV_TEMPLATE}: the dot product unpacks 16-byte vectors of eight 16-bit elements`,
+    summary: `a GEMV reads A and b of one dtype: 16-bit (${GEMV_DTYPES.join(" or ")}), eight elements per 16-byte load, or with block scales NVFP4 (${GEMV_SCALED_DTYPES.join(", ")}), 32 elements per 16-byte load`,
+    source: `${GEMV_TEMPLATE}: the dot product unpacks 16-byte vectors of eight 16-bit elements, or decodes 32 e2m1 values (templates/sm90/gemv_nvfp4.hbs)`,
   },
   "GEMV-EPILOGUE": {
     kind: "generator",
@@ -391,8 +406,8 @@ export const RULES = {
   },
   "GEMV-ALIGN-K": {
     kind: "generator",
-    summary: `each GEMV problem's k is a multiple of ${GEMV_VECTOR} (k × 2 bytes a multiple of 16): every row of A is read with 16-byte loads`,
-    source: `${GEMV_TEMPLATE}: the loads of A and b are 16-byte vectors, and gk_check refuses lda × 2 not a multiple of 16`,
+    summary: `each GEMV problem's k is a multiple of the elements of one ${GEMV_LOAD_BYTES}-byte load: ${gemvVector("bf16")} for bf16 / fp16 (k × 2 bytes a multiple of 16), ${gemvVector("e2m1")} for e2m1 (k / 2 bytes a multiple of 16, and whole pairs of 16-element scale blocks)`,
+    source: `${GEMV_TEMPLATE}: the loads of A and b are 16-byte vectors (an NVFP4 vector and its two scales are decoded together), and gk_check refuses an lda that breaks the same rule`,
   },
 } as const satisfies Record<string, RuleInfo>;
 

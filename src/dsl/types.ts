@@ -208,16 +208,20 @@ export interface KernelSpec {
 }
 
 /**
- * GEMV (sm_90a): c[m, l] = Σ_k A[m, k, l] · b[k, l] for each batch l; A row-major (K contiguous),
- * b one K-vector per batch, fp32 accumulation, c converted once to `out`. A and b have the same
- * 16-bit dtype.
+ * GEMV (sm_90a or sm_100a: one SIMT kernel): c[m, l] = Σ_k A[m, k, l] · b[k, l] for each batch l;
+ * A row-major (K contiguous), b one K-vector per batch, fp32 accumulation, c converted once to
+ * `out`. A and b have the same dtype: 16-bit, or with `scale` NVFP4 (e2m1 data, a ue4m3 scale per 16
+ * K elements of each row of A and of b), where c[m, l] = Σ_k dq(A)[m, k, l] · dq(b)[k, l] and dq(x)
+ * is x times the scale of its block (../shared/problems/nvfp4-suite.json, "gemv").
  */
-export interface GemvOp<A extends DType = DType, Out extends DType = DType> {
+export interface GemvOp<A extends DType = DType, Out extends DType = DType, S extends BlockScale | undefined = BlockScale | undefined> {
   readonly kind: "gemv";
   readonly a: A;
   readonly b: A;
   readonly out: Out;
   readonly accumulator: "fp32";
+  /** Block scales of A and b (NVFP4); absent for a 16-bit GEMV. */
+  readonly scale?: S;
 }
 
 /** How a GEMV kernel splits the work: warps per block, rows per warp, loads in flight, K splits. */

@@ -2,15 +2,18 @@
  * The validator's rules for GEMV specs (op kind "gemv"); validate() hands such specs here. Same
  * violation shape and rule registry as the GEMM rules.
  */
-import { SM90 } from "./facts.js";
+import { SM100, type DType } from "./facts.js";
 import {
   GEMM_OUT_DTYPES,
+  GEMV_BLOCK_SCALE_FORMAT,
   GEMV_DTYPES,
   GEMV_MAX_LOADS_IN_FLIGHT,
   GEMV_MAX_ROWS_PER_WARP,
   GEMV_MAX_UNROLL,
-  GEMV_VECTOR,
+  GEMV_SCALED_DTYPES,
+  GEMV_TARGETS,
   GEMV_WARPS,
+  gemvVector,
   MAX_PROBLEM_DIM,
   MAX_SPLIT_K,
   RULES,
@@ -48,16 +51,26 @@ export function validateGemv(spec: GemvSpec, locate?: (path: string) => SourceLo
   if (typeof s["name"] !== "string" || !C_IDENTIFIER.test(s["name"])) {
     report("KERNEL-NAME", "name", `kernel name ${show(s["name"])} is not a C identifier`, show(s["name"]), "a C identifier matching [A-Za-z_][A-Za-z0-9_]*");
   }
-  if (s["target"] !== SM90.target) {
-    report("GEMV-TARGET", "target", `a GEMV is not generated for ${show(s["target"])}`, show(s["target"]), `target: "${SM90.target}" for gemv`);
+  if (!(GEMV_TARGETS as readonly unknown[]).includes(s["target"])) {
+    report("GEMV-TARGET", "target", `a GEMV is not generated for ${show(s["target"])}`, show(s["target"]), `target: ${GEMV_TARGETS.map((t) => `"${t}"`).join(" or ")} for gemv`);
   }
 
   const op = isRecord(s["op"]) ? s["op"] : {};
   const a = op["a"];
-  if (!(GEMV_DTYPES as readonly unknown[]).includes(a)) {
-    report("GEMV-DTYPE", "op.a", `A dtype ${show(a)} is not a 16-bit GEMV operand`, show(a), `a: ${GEMV_DTYPES.map((t) => `"${t}"`).join(" or ")}`);
-  } else if (op["b"] !== a) {
-    report("GEMV-DTYPE", "op.b", `b dtype ${show(op["b"])} differs from A's ${a}`, show(op["b"]), `b: "${String(a)}"`);
+  const scale = op["scale"];
+  // The dtype whose 16-byte loads set the K alignment, once A and b are legal.
+  let vectorOf: DType | undefined;
+  if (scale === undefined) {
+    if (!(GEMV_DTYPES as readonly unknown[]).includes(a)) {
+      const hint = (GEMV_SCALED_DTYPES as readonly unknown[]).includes(a) ? ` (${String(a)} only with scale: ${NVFP4_SCALE_TEXT})` : "";
+      report("GEMV-DTYPE", "op.a", `A dtype ${show(a)} is not a 16-bit GEMV operand`, show(a), `a: ${GEMV_DTYPES.map((t) => `"${t}"`).join(" or ")}${hint}`);
+    } else if (op["b"] !== a) {
+      report("GEMV-DTYPE", "op.b", `b dtype ${show(op["b"])} differs from A's ${a}`, show(op["b"]), `b: "${String(a)}"`);
+    } else {
+      vectorOf = a as DType;
+    }
+  } else {
+    vectorOf = checkGemvScale(report, a, op["b"], scale);
   }
   if (!(GEMM_OUT_DTYPES as readonly unknown[]).includes(op["out"])) {
     report("GEMM-DTYPE-OUT", "op.out", `output dtype ${show(op["out"])} is not one the GEMV writes`, show(op["out"]), `out: ${GEMM_OUT_DTYPES.map((t) => `"${t}"`).join(", ")}`);
@@ -110,14 +123,71 @@ export function validateGemv(spec: GemvSpec, locate?: (path: string) => SourceLo
       }
     }
     const k = r["k"];
-    if (isInt(k) && k > 0 && k % GEMV_VECTOR !== 0) {
-      const below = Math.floor(k / GEMV_VECTOR) * GEMV_VECTOR;
-      const near = [below, below + GEMV_VECTOR].filter((x) => x > 0).join(" or ");
-      report("GEMV-ALIGN-K", `problems[${i}].k`, `k ${show(k)} is not a multiple of ${GEMV_VECTOR}: rows of A are read in 16-byte vectors`, show(k), `a multiple of ${GEMV_VECTOR} (nearest: ${near})`);
+    const vector = vectorOf === undefined ? undefined : gemvVector(vectorOf);
+    if (vector !== undefined && isInt(k) && k > 0 && k % vector !== 0) {
+      const below = Math.floor(k / vector) * vector;
+      const near = [below, below + vector].filter((x) => x > 0).join(" or ");
+      const why =
+        vectorOf === "e2m1"
+          ? `rows of A are read in 16-byte vectors of ${vector} e2m1 values, two ${NVFP4.vector}-element scale blocks`
+          : "rows of A are read in 16-byte vectors";
+      report("GEMV-ALIGN-K", `problems[${i}].k`, `k ${show(k)} is not a multiple of ${vector}: ${why}`, show(k), `a multiple of ${vector} (nearest: ${near})`);
     }
   });
 
   if (violations.length > 0) return { ok: false, violations };
   const w = warps as number;
   return { ok: true, kernel: { spec, budget: { target: "gemv", threads: w * 32, loadsInFlight: (rows as number) * (unroll as number) } } };
+}
+
+const NVFP4 = SM100.blockScale.value[GEMV_BLOCK_SCALE_FORMAT];
+const NVFP4_SCALE_TEXT = `{ dtype: "${NVFP4.scale}", vector: ${NVFP4.vector} }`;
+
+type Report = (code: RuleCode, path: string, message: string, value: string, legal: string) => void;
+
+/**
+ * A block-scaled GEMV's dtypes: NVFP4 only (A and b e2m1), its scale dtype and vector size under the
+ * block-scaled GEMM's codes (GEMM-SCALE-FORMAT, GEMM-SCALE-VECTOR). Returns A's dtype when A and b
+ * are legal.
+ */
+function checkGemvScale(report: Report, a: unknown, b: unknown, scale: unknown): DType | undefined {
+  let legal: DType | undefined;
+  if (!(GEMV_SCALED_DTYPES as readonly unknown[]).includes(a)) {
+    report(
+      "GEMV-DTYPE",
+      "op.a",
+      `A dtype ${show(a)} is not ${GEMV_BLOCK_SCALE_FORMAT.toUpperCase()} data: a block-scaled GEMV is generated for ${GEMV_BLOCK_SCALE_FORMAT.toUpperCase()} only (e2m1 data, ${NVFP4.scale} scales per ${NVFP4.vector})`,
+      show(a),
+      `a: ${GEMV_SCALED_DTYPES.map((t) => `"${t}"`).join(" or ")} with scale ${NVFP4_SCALE_TEXT}, or no scale with a: ${GEMV_DTYPES.map((t) => `"${t}"`).join(" or ")}`,
+    );
+    // The scale is NVFP4's or nothing: checked once A is NVFP4 data.
+    return undefined;
+  }
+  if (b !== a) {
+    report("GEMV-DTYPE", "op.b", `b dtype ${show(b)} differs from A's ${String(a)}`, show(b), `b: "${String(a)}"`);
+  } else {
+    legal = a as DType;
+  }
+  if (!isRecord(scale)) {
+    report("SPEC-FORM", "op.scale", `scale ${show(scale)} is not { dtype, vector }`, show(scale), `${NVFP4_SCALE_TEXT} (NVFP4)`);
+    return legal;
+  }
+  if (scale["dtype"] !== NVFP4.scale) {
+    report(
+      "GEMM-SCALE-FORMAT",
+      "op.scale.dtype",
+      `e2m1 data with ${show(scale["dtype"])} scales is not a format this generator builds a GEMV for; e2m1 data is NVFP4 (${NVFP4.scale} scale per ${NVFP4.vector})`,
+      show(scale["dtype"]),
+      `dtype: "${NVFP4.scale}" for e2m1 data (NVFP4)`,
+    );
+  } else if (scale["vector"] !== NVFP4.vector) {
+    report(
+      "GEMM-SCALE-VECTOR",
+      "op.scale.vector",
+      `NVFP4 has one ${NVFP4.scale} scale per ${NVFP4.vector} K elements, not per ${show(scale["vector"])}`,
+      show(scale["vector"]),
+      `vector: ${NVFP4.vector}`,
+    );
+  }
+  return legal;
 }

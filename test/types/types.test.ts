@@ -45,7 +45,6 @@ const RULE_CODES = [
   "EPILOGUE-BIAS",
   "EPILOGUE-ACTIVATION",
   "EPILOGUE-OPTION",
-  "GEMV-TARGET",
   "GEMV-DTYPE",
   "GEMV-EPILOGUE",
 ] as const satisfies readonly CheckRuleCode[];
