@@ -133,7 +133,6 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
     return "runner: kernel reports op " + std::to_string(info.op) +
            ", which this runner does not know (0 gemm, 1 dual gemm silu-mul, 2 gemv, 3 grouped gemm)";
   if (info.op == GK_OP_GROUPED_GEMM && !grouped_kernel_mismatch(info).empty()) return grouped_kernel_mismatch(info);
-  if (info.op == GK_OP_GEMV && info.scale_vector != 0) return "runner: a block-scaled GEMV is not supported";
   if (info.alpha != 0 && info.alpha != 1) return "runner: kernel reports alpha " + std::to_string(info.alpha) + " (0 or 1)";
   if (info.bias != 0 && info.bias != 1) return "runner: kernel reports bias " + std::to_string(info.bias) + " (0 or 1)";
   if (info.bias == 1 && info.bias_type != GK_BF16 && info.bias_type != GK_FP16 && info.bias_type != GK_FP32)
@@ -291,6 +290,9 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k * l);
   const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k * l);
   const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n * l);
+  // Block scales: one blocked layout of A's and one of B's per batch, the batches packed (gemmkit_abi.h).
+  const size_t sfa_batch = vec > 0 ? scale_layout_bytes(s.m, s.k, vec) : 0;
+  const size_t sfb_batch = vec > 0 ? scale_layout_bytes(s.n, s.k, vec) : 0;
   // The epilogue's bias: one entry per column of D (GEMM, dual GEMM), or per row for a GEMV.
   const int bias_count = gemv ? s.m : s.n;
   DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws, bias;
@@ -300,8 +302,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     if (dual) b2.alloc(b_bytes);  // B2: n x k like B, of B's dtype
     if (info_.bias) bias.alloc(tensor_bytes(info_.bias_type, bias_count));
     if (vec > 0) {
-      sfa.alloc(scale_layout_bytes(s.m, s.k, vec));
-      sfb.alloc(scale_layout_bytes(s.n, s.k, vec));
+      sfa.alloc(sfa_batch * l);
+      sfb.alloc(sfb_batch * l);
     }
     d_alloc.alloc(d_bytes + 2 * kGuardBytes);
   } catch (const CudaFailure& e) {
@@ -338,8 +340,11 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   if (dual) fill_random(b2.get(), info_.b, size_t(s.n) * s.k, cfg_.seed, kTensorB2, stream_);
   RefScales scales;
   if (vec > 0) {
-    fill_block_scales(sfa.get(), info_.scale, s.m, s.k, vec, cfg_.seed, kTensorSFA, stream_);
-    fill_block_scales(sfb.get(), info_.scale, s.n, s.k, vec, cfg_.seed, kTensorSFB, stream_);
+    // Batch i's scales from their own hash stream (tensor id | i << 8; batch 0 is the plain problem's).
+    for (int i = 0; i < l; ++i) {
+      fill_block_scales(sfa.as<unsigned char>() + i * sfa_batch, info_.scale, s.m, s.k, vec, cfg_.seed, kTensorSFA | (uint32_t(i) << 8), stream_);
+      fill_block_scales(sfb.as<unsigned char>() + i * sfb_batch, info_.scale, s.n, s.k, vec, cfg_.seed, kTensorSFB | (uint32_t(i) << 8), stream_);
+    }
     scales.sfa = sfa.get();
     scales.sfb = sfb.get();
     scales.type = info_.scale;
@@ -351,8 +356,13 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   for (int i = 0; i < l; ++i) {
     const unsigned char* a_i = static_cast<const unsigned char*>(a.get()) + tensor_bytes(info_.a, size_t(i) * s.m * s.k);
     const unsigned char* b_i = static_cast<const unsigned char*>(b.get()) + tensor_bytes(info_.b, size_t(i) * s.n * s.k);
+    RefScales scales_i = scales;
+    if (vec > 0) {
+      scales_i.sfa = sfa.as<unsigned char>() + i * sfa_batch;
+      scales_i.sfb = sfb.as<unsigned char>() + i * sfb_batch;
+    }
     reference_gemm(a_i, info_.a, s.k, b_i, info_.b, s.k, d_ref.as<double>() + size_t(i) * s.m * s.n, s.m, s.n, s.k,
-                   stream_, scales);
+                   stream_, scales_i);
   }
   if (dual) {
     // ref = silu(A·Bᵀ) ⊙ (A·B2ᵀ): the second fp64 product into its own buffer, then combined in place.
@@ -428,8 +438,12 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
   r.tflops = flops(s, info_.op) / (t.median_us * 1e6);
+  // A GEMV's traffic: A (e2m1 two per byte), B and D, and the scales it reads (m and n rows of
+  // ceil(k / vec) per batch; the blocked layout's padding is never read).
+  const size_t scale_bytes = vec > 0 ? size_t(l) * (size_t(s.m) + size_t(s.n)) * size_t(scale_cols(s.k, vec)) : 0;
+  const size_t moved_bytes = a_bytes + b_bytes + d_bytes + scale_bytes;
   if (gemv) {
-    r.gbps = double(a_bytes + b_bytes + d_bytes) / (t.median_us * 1e3);
+    r.gbps = double(moved_bytes) / (t.median_us * 1e3);
     r.copy_gbps = copy_gbps();
   }
 
@@ -458,7 +472,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   // The baseline's (second) block ends with its own output in D: check that one too.
   time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
   finish_baseline(base, s, d, d_ref.as<double>(), r);
-  if (gemv && r.baseline) r.base_gbps = double(a_bytes + b_bytes + d_bytes) / (r.baseline->us * 1e3);
+  if (gemv && r.baseline) r.base_gbps = double(moved_bytes) / (r.baseline->us * 1e3);
 }
 
 ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const GkGemmArgs& args) {

@@ -104,6 +104,11 @@ struct GkGemmArgs {
   // (ldb >= k), D m x 1 (ldd >= 1). Its gk_check refuses batch strides that make batches overlap, and
   // (16-byte loads of A and B) k, lda, batch_stride_a or batch_stride_b not a multiple of 8 elements
   // (GEMV-ALIGN-K / GEMV-ALIGN-LDA / GEMV-ALIGN-BATCH) and A or B not 16-byte aligned (GEMV-ALIGN-PTR).
+  // A block-scaled GEMV (NVFP4: scale_vector 16, A and B e2m1, 32 per 16-byte load, so those
+  // multiples are 32 elements) also needs sfa and sfb (GK-SCALES), each 16-byte aligned
+  // (GEMV-ALIGN-PTR). Its scales are the blocked layout above per batch, the batches packed: batch i's
+  // scales of A start at sfa + i * ceil(m / 128) * ceil(ceil(k / 16) / 4) * 512 bytes, those of B (one
+  // row, padded to one 128-row atom) at sfb + i * ceil(ceil(k / 16) / 4) * 512.
   int batch;
   int64_t batch_stride_a, batch_stride_b, batch_stride_d;
   // ---- Epilogue inputs (appended together; see GkKernelInfo::alpha / bias) ----
