@@ -34,8 +34,9 @@ constexpr int kTileK = 64;
 constexpr int kStages = 8;
 constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
-constexpr int kClusterSize = kClusterM * kClusterN;
+constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 1;
+constexpr int kClusterCtas = kClusterSize;  // CTAs per launched cluster
 // Whether several work units may share an output tile (split-K or stream-K) and reduce in fp32.
 constexpr bool kSharedTiles = false;
 constexpr int kSwizzle = 1;
@@ -272,8 +273,8 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
   __syncthreads();
 
   const Schedule schedule = make_schedule(m, n, k, gridDim.x);
-  const int first_unit = blockIdx.x / kClusterSize;
-  const int unit_stride = gridDim.x / kClusterSize;
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
 
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
@@ -324,6 +325,9 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
     uint8_t* epilogue_buffers = smem + kSmemEpilogue + consumer * 2 * kEpilogueBufferBytes;
+    // The chunk buffer the next store fills: alternates per stored chunk, across tiles too, so a
+    // buffer is never refilled while the store issued just before still reads it.
+    uint32_t epilogue_buffer = 0;
     int stage = 0;
     uint32_t phase = 0;
     float acc[kAccumulators];
@@ -365,7 +369,8 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
-        uint8_t* buffer = epilogue_buffers + (chunk % 2) * kEpilogueBufferBytes;
+        uint8_t* buffer = epilogue_buffers + epilogue_buffer * kEpilogueBufferBytes;
+        epilogue_buffer ^= 1;
         epilogue_wait_buffer(lane_in_wg == 0);
         bar_sync(1 + consumer, 128);
 #pragma unroll
@@ -413,7 +418,7 @@ static cudaError_t launch_shape(int m, int n, int k, Schedule* schedule, int* gr
   if (err != cudaSuccess) return err;
   *schedule = make_schedule(m, n, k, 0);
   const int used = schedule->units < clusters ? schedule->units : clusters;
-  if (grid != nullptr) *grid = used * kClusterSize;
+  if (grid != nullptr) *grid = used * kClusterCtas;
   return cudaSuccess;
 }
 

@@ -2,9 +2,9 @@
 //
 // gemm_bf16_m128_split2: D[M,N] = A[M,K] · B[N,K]ᵀ on sm_90a
 //   A bf16, B bf16, D bf16, accumulation fp32; A, B and D row-major (A, B K-major).
-//   CTA tile 128×64×64, cluster 1×1, 8 shared-memory stages,
+//   CTA tile 128×64×64, cluster 1×1, 7 shared-memory stages,
 //   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
-//   persistent tile walk: bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split.
+//   persistent tile walk: bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways over the CTAs of a 2-CTA cluster, reduced in fp32 through distributed shared memory.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled
 #include <cuda_runtime.h>
@@ -17,7 +17,10 @@
 #include <cstdio>
 #include "gemmkit_abi.h"
 
+#include <cooperative_groups.h>  // cluster_group::map_shared_rank, for the cluster reduction's remote stores
+
 namespace ptx = cuda::ptx;
+namespace cg = cooperative_groups;
 
 namespace {
 
@@ -31,13 +34,14 @@ constexpr GkDType kTypeD = GK_BF16;
 constexpr int kTileM = 128;
 constexpr int kTileN = 64;
 constexpr int kTileK = 64;
-constexpr int kStages = 8;
+constexpr int kStages = 7;
 constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
-constexpr int kClusterSize = kClusterM * kClusterN;
+constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 2;
+constexpr int kClusterCtas = 2;  // CTAs per launched cluster: the kSplitK splits of one tile
 // Whether several work units may share an output tile (split-K or stream-K) and reduce in fp32.
-constexpr bool kSharedTiles = true;
+constexpr bool kSharedTiles = false;
 constexpr int kSwizzle = 1;
 constexpr int kThreads = 384;
 constexpr int kConsumerWarpgroups = 2;
@@ -65,11 +69,10 @@ constexpr uint32_t kABytesPerStage = 16384;
 constexpr uint32_t kBBytesPerStage = 8192;
 constexpr uint32_t kTxBytesPerStage = kABytesPerStage + kBBytesPerStage;
 constexpr uint32_t kSmemA = 0;
-constexpr uint32_t kSmemB = 131072;
-constexpr uint32_t kSmemEpilogue = 196608;
-constexpr uint32_t kSmemBarriers = 229376;
-constexpr uint32_t kSmemSplitFlags = 229504;
-constexpr uint32_t kSmemBytes = 230544;  // including 1024 bytes of alignment slack
+constexpr uint32_t kSmemB = 114688;
+constexpr uint32_t kSmemEpilogue = 172032;
+constexpr uint32_t kSmemBarriers = 221184;
+constexpr uint32_t kSmemBytes = 222352;  // including 1024 bytes of alignment slack
 
 // Epilogue: each consumer warpgroup stores its 64 rows in chunks of one swizzle row of D,
 // through two buffers so that a TMA store drains one while the other fills.
@@ -142,7 +145,7 @@ __device__ __forceinline__ void wgmma_m64n64k16_f32_bf16_bf16(float (&d)[32], ui
 
 // ---- persistent tile schedule (shared by every target) ----
 // Work is counted in cluster tiles: a cluster of 1×1 CTAs covers
-// 1 M-blocks × 1 N-blocks. bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split.
+// 1 M-blocks × 1 N-blocks. bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways over the CTAs of a 2-CTA cluster, reduced in fp32 through distributed shared memory.
 struct TileCoord {
   int m_block;    // this CTA's block of kTileM rows
   int n_block;    // this CTA's block of kTileN columns
@@ -154,7 +157,7 @@ struct TileCoord {
 };
 
 // Output tile `tile` of an m_clusters × n_clusters grid of cluster tiles, in the walk order the
-// plan chose (bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways, reduced in fp32 by the last split).
+// plan chose (bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M; K split 2 ways over the CTAs of a 2-CTA cluster, reduced in fp32 through distributed shared memory).
 __host__ __device__ inline void tile_position(int tile, int m_clusters, int n_clusters, int* m_cluster, int* n_cluster) {
   // Bands of kSwizzle cluster columns; inside a band, walk along the columns, then step along M.
   const int band = tile / (kSwizzle * m_clusters);
@@ -174,13 +177,13 @@ struct TileSchedule {
     m_clusters = (m_blocks + kClusterM - 1) / kClusterM;
     n_clusters = (n_blocks + kClusterN - 1) / kClusterN;
     k_blocks = (k + kTileK - 1) / kTileK;
-    units = m_clusters * n_clusters * kSplitK;
+    units = m_clusters * n_clusters;  // a unit is a whole tile: its kSplitK splits are the CTAs of one cluster
   }
 
-  __host__ __device__ TileCoord at(int unit, uint32_t cta_rank) const {
-    // Splits of one tile are adjacent, so they run at the same time and the reduction waits little.
-    const int split = unit % kSplitK;
-    const int tile = unit / kSplitK;
+  // `split_rank`: this CTA's rank in its cluster, which is its split of the tile's K range.
+  __host__ __device__ TileCoord at(int unit, uint32_t cta_rank, uint32_t split_rank) const {
+    const int split = static_cast<int>(split_rank);
+    const int tile = unit;
     int m_cluster, n_cluster;
     tile_position(tile, m_clusters, n_clusters, &m_cluster, &n_cluster);
     TileCoord c;
@@ -237,6 +240,93 @@ __device__ __forceinline__ void epilogue_drain(bool issuer) {
   if (issuer) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
 }
 
+// ---- split-K reduced inside the cluster (sm_90a) ----
+// The kSplitK CTAs of a cluster compute the same output tile over their own K ranges (split = rank
+// in the cluster). The tile is cut into kSplitK pieces of 64 rows (one consumer warpgroup's) ×
+// kPieceColumns columns: piece r — warpgroup r % kConsumerWarpgroups, column part
+// r / kConsumerWarpgroups — belongs to CTA r. Each CTA sends its fp32 partial of every piece it does
+// not own into the owner's receive slot for its split and arrives on the owner's receive_full
+// barrier; the owner adds its kSplitK - 1 slots to its own partial in slot order
+// (so the sum does not depend on which CTA finished first), hands the slots back through each
+// sender's slots_free barrier, and stores its piece. No global workspace, no counters.
+//
+// A slot holds one piece as [group j][thread t] float4: thread t's four accumulators of the piece's
+// j-th group of 8 columns. The owner's thread t holds the same elements of its tile, so both sides
+// move whole 16-byte vectors without bank conflicts and no thread needs another's data.
+constexpr int kPiecesPerWarpgroup = 1;
+constexpr int kPieceColumns = 64;
+constexpr int kPieceGroups = kPieceColumns / 8;  // accumulator groups: 8 columns × 2 rows, 4 floats per thread
+constexpr int kPieceChunks = kPieceColumns / kEpilogueColumns;
+constexpr uint32_t kPieceBytes = 16384;
+constexpr uint32_t kSmemReceive = 204800;
+static_assert(kPiecesPerWarpgroup * kConsumerWarpgroups == kSplitK, "one piece per CTA of the cluster");
+static_assert(kPieceColumns * kPiecesPerWarpgroup == kTileN && kPieceColumns % kEpilogueColumns == 0, "whole pieces of whole chunks");
+static_assert(kPieceBytes == kPieceGroups * 128 * 16, "a slot is [group][thread] float4");
+
+// mapa.shared::cluster: the shared::cluster address of `local`'s counterpart in cluster CTA `rank`
+// (every CTA of the kernel has the same shared-memory layout), for the remote arrive below.
+__device__ __forceinline__ uint32_t mapa_shared_cluster(const void* local, uint32_t rank) {
+  uint32_t remote;
+  asm volatile("mapa.shared::cluster.u32 %0, %1, %2;"
+               : "=r"(remote)
+               : "r"(static_cast<uint32_t>(__cvta_generic_to_shared(local))), "r"(rank));
+  return remote;
+}
+
+// mbarrier.arrive.release.cluster on the barrier at `local_bar`'s offset in cluster CTA `rank`:
+// release at cluster scope, so the stores and loads this CTA made before it (and its warpgroup's,
+// ordered by the barrier before the call) are seen by that CTA's acquire.
+__device__ __forceinline__ void mbarrier_arrive_release_cluster(const uint64_t* local_bar, uint32_t rank) {
+  asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(mapa_shared_cluster(local_bar, rank)) : "memory");
+}
+
+// Sender: this warpgroup's partial of every piece another CTA owns, into that owner's slot for
+// `split`, with plain 16-byte stores through distributed shared memory. (Not st.async: an inline-asm
+// instruction that reads wgmma accumulator registers makes ptxas serialise every wgmma of the
+// kernel, C7514.) The warpgroup then arrives on each owner's receive_full (release_pieces).
+__device__ __forceinline__ void send_pieces(const float (&acc)[kAccumulators], int consumer, uint32_t split, uint32_t lane, uint8_t* smem) {
+  cg::cluster_group cluster = cg::this_cluster();
+#pragma unroll
+  for (int piece = 0; piece < kPiecesPerWarpgroup; ++piece) {
+    const uint32_t owner = static_cast<uint32_t>(consumer + piece * kConsumerWarpgroups);
+    if (owner == split) continue;
+    const uint32_t slot = split < owner ? split : split - 1;  // the owner's slots hold the other splits in order
+    float4* dst = cluster.map_shared_rank(reinterpret_cast<float4*>(smem + kSmemReceive + slot * kPieceBytes) + lane, owner);
+#pragma unroll
+    for (int j = 0; j < kPieceGroups; ++j) {
+      const int g = (piece * kPieceGroups + j) * 4;
+      dst[j * 128] = make_float4(acc[g], acc[g + 1], acc[g + 2], acc[g + 3]);
+    }
+  }
+}
+
+// Sender, after every thread of the warpgroup has sent (fence, then the warpgroup's barrier): one
+// arrival on the receive_full barrier of each owner it sent a piece to.
+__device__ __forceinline__ void release_pieces(int consumer, uint32_t split, const uint64_t* receive_full) {
+#pragma unroll
+  for (int piece = 0; piece < kPiecesPerWarpgroup; ++piece) {
+    const uint32_t owner = static_cast<uint32_t>(consumer + piece * kConsumerWarpgroups);
+    if (owner != split) mbarrier_arrive_release_cluster(receive_full, owner);
+  }
+}
+
+// Owner: add the other splits' partials of piece `piece` (already landed: receive_full was waited on).
+__device__ __forceinline__ void add_received_piece(float (&acc)[kAccumulators], int piece, uint32_t lane, const uint8_t* smem) {
+#pragma unroll 1
+  for (int slot = 0; slot < kSplitK - 1; ++slot) {
+    const float4* received = reinterpret_cast<const float4*>(smem + kSmemReceive + slot * kPieceBytes) + lane;
+#pragma unroll
+    for (int g = 0; g < kPiecesPerWarpgroup * kPieceGroups; ++g) {
+      if (g / kPieceGroups != piece) continue;  // indices stay compile-time: acc stays in registers
+      const float4 v = received[(g % kPieceGroups) * 128];
+      acc[g * 4 + 0] += v.x;
+      acc[g * 4 + 1] += v.y;
+      acc[g * 4 + 2] += v.z;
+      acc[g * 4 + 3] += v.w;
+    }
+  }
+}
+
 // Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
 // SWIZZLE_128B expects: the 16-byte unit u of row r sits at unit u ^ (r % 8).
 __device__ __forceinline__ void store_pair_swizzled(uint8_t* buffer, int row, int col, float v0, float v1) {
@@ -256,9 +346,12 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
   uint8_t* smem = smem_raw + ((1024 - (static_cast<uint32_t>(__cvta_generic_to_shared(smem_raw)) & 1023)) & 1023);
   uint64_t* full = reinterpret_cast<uint64_t*>(smem + kSmemBarriers);
   uint64_t* empty = full + kStages;
+  uint64_t* receive_full = empty + kStages;  // this CTA's piece: every peer's partial of it has landed
+  uint64_t* slots_free = receive_full + 1;   // every owner has added up what this CTA sent it
 
   const int warpgroup = threadIdx.x / 128;
   const uint32_t cta_rank = 0;
+  const uint32_t split_rank = ptx::get_sreg_cluster_ctarank();  // which part of K this CTA sums
 
   if (threadIdx.x == 0) {
     prefetch_tensormap(&tmap_a);
@@ -268,13 +361,17 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       ptx::mbarrier_init(&full[s], 1);  // the local producer's arrive.expect_tx
       ptx::mbarrier_init(&empty[s], kConsumerWarpgroups * kClusterSize);  // every consumer of the cluster
     }
+    ptx::mbarrier_init(receive_full, kSplitK - 1);  // one arrival from each peer, after its piece has landed
+    ptx::mbarrier_init(slots_free, kSplitK - 1);    // one arrival from each owner this CTA sends to
     ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
   }
-  __syncthreads();
+  // Peers write into our shared memory and arrive on our barriers: all must be initialised first.
+  ptx::barrier_cluster_arrive();
+  ptx::barrier_cluster_wait();
 
   const Schedule schedule = make_schedule(m, n, k, gridDim.x);
-  const int first_unit = blockIdx.x / kClusterSize;
-  const int unit_stride = gridDim.x / kClusterSize;
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
 
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
@@ -292,7 +389,7 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-        const Tile tile = schedule.at(unit, cta_rank);
+        const Tile tile = schedule.at(unit, cta_rank, split_rank);
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
           ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
@@ -325,12 +422,18 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
     uint8_t* epilogue_buffers = smem + kSmemEpilogue + consumer * 2 * kEpilogueBufferBytes;
+    // The chunk buffer the next store fills: alternates per stored chunk, across tiles too, so a
+    // buffer is never refilled while the store issued just before still reads it.
+    uint32_t epilogue_buffer = 0;
+    uint32_t reduce_round = 0;  // tiles reduced so far: the phase of receive_full and slots_free
+    const int own_piece = static_cast<int>(split_rank) / kConsumerWarpgroups;  // column part of this CTA's piece
+    const bool owns_piece = consumer == static_cast<int>(split_rank) % kConsumerWarpgroups;
     int stage = 0;
     uint32_t phase = 0;
     float acc[kAccumulators];
 
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
-      const Tile tile = schedule.at(unit, cta_rank);
+      const Tile tile = schedule.at(unit, cta_rank, split_rank);
 #pragma unroll
       for (int i = 0; i < kAccumulators; ++i) acc[i] = 0.0f;
 
@@ -363,59 +466,34 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       wgmma_wait_group<0>();
       if (previous_stage >= 0 && lane_in_wg == 0) release_stage(&empty[previous_stage]);
 
-      // Shared tile (split-K / stream-K): publish this unit's fp32 partial; the last unit of the
-      // tile to finish sums all of them in split order (so the result does not depend on which
-      // finished last) and stores D.
-      if (tile.splits > 1) {
-        int* is_last = reinterpret_cast<int*>(smem + kSmemSplitFlags) + consumer;
-        const size_t tile_floats = static_cast<size_t>(kTileM) * kTileN;
-        float* tile_partials = partials + static_cast<size_t>(tile.tile_index) * schedule.max_splits * tile_floats;
-        float* my_partial = tile_partials + static_cast<size_t>(tile.split) * tile_floats;
-#pragma unroll
-        for (int j = 0; j < kTileN / 8; ++j) {
-#pragma unroll
-          for (int half = 0; half < 2; ++half) {
-            const int row = consumer * kMmaM + frag_row + half * 8;
-            const int col = j * 8 + frag_col;
-            *reinterpret_cast<float2*>(my_partial + row * kTileN + col) = make_float2(acc[j * 4 + half * 2], acc[j * 4 + half * 2 + 1]);
-          }
+      // Split-K inside the cluster (cluster_reduce.hbs). The owners have added up what this CTA
+      // sent them for the previous tile (acquire at cluster scope: their reads of the slots are done).
+      if (reduce_round > 0) {
+        while (!ptx::mbarrier_try_wait_parity(ptx::sem_acquire, ptx::scope_cluster, slots_free, (reduce_round - 1) & 1)) {
         }
-        __threadfence();
-        bar_sync(1 + consumer, 128);
-        if (lane_in_wg == 0) {
-          int* counter = split_counters + tile.tile_index * kConsumerWarpgroups + consumer;
-          const int arrived = atomicAdd(counter, 1);
-          const int last = arrived == tile.splits - 1;
-          if (last) *counter = 0;  // leave the workspace zeroed for the next launch
-          *is_last = last;
-        }
-        bar_sync(1 + consumer, 128);
-        if (!*is_last) continue;
-        __threadfence();
-        // Sum every split's partial (this one's too, from the workspace) in split order. The loads
-        // of one split are independent of each other, so they are all in flight at once.
-#pragma unroll 1
-        for (int s = 0; s < tile.splits; ++s) {
-          const float* part = tile_partials + static_cast<size_t>(s) * tile_floats;
-#pragma unroll
-          for (int j = 0; j < kTileN / 8; ++j) {
-#pragma unroll
-            for (int half = 0; half < 2; ++half) {
-              const int row = consumer * kMmaM + frag_row + half * 8;
-              const float2 v = __ldcg(reinterpret_cast<const float2*>(part + row * kTileN + j * 8 + frag_col));
-              float& x = acc[j * 4 + half * 2];
-              float& y = acc[j * 4 + half * 2 + 1];
-              x = s == 0 ? v.x : x + v.x;
-              y = s == 0 ? v.y : y + v.y;
-            }
-          }
-        }
+      }
+      send_pieces(acc, consumer, split_rank, lane_in_wg, smem);
+      ptx::fence(ptx::sem_acq_rel, ptx::scope_cluster);  // this thread's remote stores, before the warpgroup's arrival
+      bar_sync(1 + consumer, 128);
+      if (lane_in_wg == 0) release_pieces(consumer, split_rank, receive_full);
+      const uint32_t round = reduce_round++;
+      if (!owns_piece) continue;  // this warpgroup's rows are stored by the CTAs that own them
+      while (!ptx::mbarrier_try_wait_parity(ptx::sem_acquire, ptx::scope_cluster, receive_full, round & 1)) {
+      }
+      add_received_piece(acc, own_piece, lane_in_wg, smem);
+      // Every thread of this warpgroup has read the slots: hand them back to the peers that fill them.
+      bar_sync(1 + consumer, 128);
+      if (lane_in_wg == 0) {
+        for (uint32_t peer = 0; peer < kSplitK; ++peer)
+          if (peer != split_rank) mbarrier_arrive_release_cluster(slots_free, peer);
       }
 
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
-        uint8_t* buffer = epilogue_buffers + (chunk % 2) * kEpilogueBufferBytes;
+        if (chunk / kPieceChunks != own_piece) continue;  // only this CTA's piece
+        uint8_t* buffer = epilogue_buffers + epilogue_buffer * kEpilogueBufferBytes;
+        epilogue_buffer ^= 1;
         epilogue_wait_buffer(lane_in_wg == 0);
         bar_sync(1 + consumer, 128);
 #pragma unroll
@@ -432,6 +510,9 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
     }
     epilogue_drain(lane_in_wg == 0);
   }
+  // Peers may still write into our shared memory or arrive on our barriers: leave only when the whole cluster is done.
+  ptx::barrier_cluster_arrive();
+  ptx::barrier_cluster_wait();
 }
 
 }  // namespace
@@ -445,10 +526,18 @@ static cudaError_t resident_clusters(int* clusters) {
   if ((err = cudaGetDevice(&device)) != cudaSuccess) return err;
   if (configured_device != device) {
     if ((err = cudaFuncSetAttribute(gemm_bf16_m128_split2_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes)) != cudaSuccess) return err;
-    int blocks_per_sm = 0, sm_count = 0;
-    if ((err = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, gemm_bf16_m128_split2_kernel, kThreads, kSmemBytes)) != cudaSuccess) return err;
-    if ((err = cudaDeviceGetAttribute(&sm_count, cudaDevAttrMultiProcessorCount, device)) != cudaSuccess) return err;
-    max_clusters = blocks_per_sm * sm_count;
+    cudaLaunchConfig_t config = {};
+    cudaLaunchAttribute attributes[1];
+    attributes[0].id = cudaLaunchAttributeClusterDimension;
+    attributes[0].val.clusterDim.x = kClusterCtas;
+    attributes[0].val.clusterDim.y = 1;
+    attributes[0].val.clusterDim.z = 1;
+    config.gridDim = dim3(kClusterCtas, 1, 1);
+    config.blockDim = dim3(kThreads, 1, 1);
+    config.dynamicSmemBytes = kSmemBytes;
+    config.attrs = attributes;
+    config.numAttrs = 1;
+    if ((err = cudaOccupancyMaxActiveClusters(&max_clusters, gemm_bf16_m128_split2_kernel, &config)) != cudaSuccess) return err;
     if (max_clusters <= 0) return cudaErrorInvalidConfiguration;
     configured_device = device;
   }
@@ -463,7 +552,7 @@ static cudaError_t launch_shape(int m, int n, int k, Schedule* schedule, int* gr
   if (err != cudaSuccess) return err;
   *schedule = make_schedule(m, n, k, 0);
   const int used = schedule->units < clusters ? schedule->units : clusters;
-  if (grid != nullptr) *grid = used * kClusterSize;
+  if (grid != nullptr) *grid = used * kClusterCtas;
   return cudaSuccess;
 }
 
@@ -639,7 +728,13 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   config.blockDim = dim3(kThreads, 1, 1);
   config.dynamicSmemBytes = kSmemBytes;
   config.stream = stream;
-  // No cluster attribute for a 1-CTA cluster: a plain launch starts sooner.
+  cudaLaunchAttribute attributes[1];
+  attributes[0].id = cudaLaunchAttributeClusterDimension;
+  attributes[0].val.clusterDim.x = kClusterCtas;
+  attributes[0].val.clusterDim.y = 1;
+  attributes[0].val.clusterDim.z = 1;
+  config.attrs = attributes;
+  config.numAttrs = 1;
   float* partials = kSharedTiles ? static_cast<float*>(args->workspace) : nullptr;
   int* split_counters = kSharedTiles ? reinterpret_cast<int*>(static_cast<uint8_t*>(args->workspace) + partials_bytes(schedule)) : nullptr;
   return cudaLaunchKernelEx(&config, gemm_bf16_m128_split2_kernel, maps.a, maps.b, maps.d, args->m, args->n, args->k, partials, split_counters);

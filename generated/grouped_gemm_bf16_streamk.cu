@@ -37,8 +37,9 @@ constexpr int kTileK = 64;
 constexpr int kStages = 6;
 constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
-constexpr int kClusterSize = kClusterM * kClusterN;
+constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 1;
+constexpr int kClusterCtas = kClusterSize;  // CTAs per launched cluster
 // Stream-K across the groups: several CTAs may share an output tile and reduce it in fp32.
 constexpr bool kSharedTiles = true;
 constexpr int kSwizzle = 1;
@@ -394,6 +395,9 @@ grouped_gemm_bf16_streamk_kernel(const __grid_constant__ GroupTable table, float
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
     uint8_t* epilogue_buffers = smem + kSmemEpilogue + consumer * 2 * kEpilogueBufferBytes;
+    // The chunk buffer the next store fills: alternates per stored chunk, across tiles too, so a
+    // buffer is never refilled while the store issued just before still reads it.
+    uint32_t epilogue_buffer = 0;
     int stage = 0;
     uint32_t phase = 0;
     float acc[kAccumulators];
@@ -485,7 +489,8 @@ grouped_gemm_bf16_streamk_kernel(const __grid_constant__ GroupTable table, float
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
-        uint8_t* buffer = epilogue_buffers + (chunk % 2) * kEpilogueBufferBytes;
+        uint8_t* buffer = epilogue_buffers + epilogue_buffer * kEpilogueBufferBytes;
+        epilogue_buffer ^= 1;
         epilogue_wait_buffer(lane_in_wg == 0);
         bar_sync(1 + consumer, 128);
 #pragma unroll

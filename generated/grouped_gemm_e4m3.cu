@@ -37,8 +37,9 @@ constexpr int kTileK = 128;
 constexpr int kStages = 6;
 constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
-constexpr int kClusterSize = kClusterM * kClusterN;
+constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 1;
+constexpr int kClusterCtas = kClusterSize;  // CTAs per launched cluster
 constexpr int kSwizzle = 1;
 constexpr int kThreads = 384;
 constexpr int kConsumerWarpgroups = 2;
@@ -296,8 +297,8 @@ grouped_gemm_e4m3_kernel(const __grid_constant__ GroupTable table) {
 
   // Each walking thread gets its own copy of the schedule (and of its group cursor).
   const Schedule group_schedule(table);
-  const int first_unit = blockIdx.x / kClusterSize;
-  const int unit_stride = gridDim.x / kClusterSize;
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
 
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
@@ -350,6 +351,9 @@ grouped_gemm_e4m3_kernel(const __grid_constant__ GroupTable table) {
     const int frag_row = (lane_in_wg / 32) * 16 + (lane_in_wg % 32) / 4;
     const int frag_col = (lane_in_wg % 4) * 2;
     uint8_t* epilogue_buffers = smem + kSmemEpilogue + consumer * 2 * kEpilogueBufferBytes;
+    // The chunk buffer the next store fills: alternates per stored chunk, across tiles too, so a
+    // buffer is never refilled while the store issued just before still reads it.
+    uint32_t epilogue_buffer = 0;
     int stage = 0;
     uint32_t phase = 0;
     float acc[kAccumulators];
@@ -392,7 +396,8 @@ grouped_gemm_e4m3_kernel(const __grid_constant__ GroupTable table) {
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
-        uint8_t* buffer = epilogue_buffers + (chunk % 2) * kEpilogueBufferBytes;
+        uint8_t* buffer = epilogue_buffers + epilogue_buffer * kEpilogueBufferBytes;
+        epilogue_buffer ^= 1;
         epilogue_wait_buffer(lane_in_wg == 0);
         bar_sync(1 + consumer, 128);
 #pragma unroll

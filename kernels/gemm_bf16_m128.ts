@@ -1,8 +1,10 @@
 import { defineKernel, gemm, persistent, store } from "gemmkit";
 
-// The M=128 GEMMs of the NVFP4 suite, as dense bf16. With one M-block the time goes into
-// streaming B once from memory, so the tile is narrow (128×64) to give every SM a slice of B,
-// with eight stages in flight. Tuned on an H100 (BENCHMARKS.md): wider tiles with split-K were slower.
+// The M=128 GEMMs of the NVFP4 suite, as dense bf16. With one or two M-blocks the time goes into
+// streaming B once from memory while every CTA re-reads A from L2, so the tiles are narrow and the
+// pipelines deep. Tuned on an H100 (BENCHMARKS.md).
+
+// N = 7168: 112 tiles of 128×64 put 112 SMs to work with eight stages in flight.
 export const gemm_bf16_m128 = defineKernel({
   name: "gemm_bf16_m128",
   target: "sm_90a",
@@ -18,14 +20,36 @@ export const gemm_bf16_m128 = defineKernel({
   ],
 });
 
-// N=4096 gives only 64 tiles of 128×64: split K in two so 128 CTAs stream B.
+// N = 4096: 64×64 tiles give 2 × 64 = 128 CTAs without splitting K (no reduction at all), each
+// with thirteen 16 KiB stages in flight; faster here than 128×64 tiles split in two.
+export const gemm_bf16_m64 = defineKernel({
+  name: "gemm_bf16_m64",
+  target: "sm_90a",
+  op: gemm({ a: "bf16", b: "bf16", out: "bf16" }),
+  tiler: { mma: [64, 64, 64], cluster: [1, 1] },
+  stages: 13,
+  scheduler: persistent({ raster: "m", swizzle: 1 }),
+  epilogue: store(),
+  problems: [
+    { m: 128, n: 4096, k: 7168 },
+    { m: 72, n: 4096, k: 7168 },
+  ],
+});
+
+// Split-K reduced inside a cluster: the two CTAs that share a 128×64 tile run as one 2-CTA cluster
+// and add their fp32 partials through distributed shared memory (no workspace, no counters).
+// Useful where there are too few tiles for the SMs and K is long (128×1024×16384: 16 tiles).
 export const gemm_bf16_m128_split2 = defineKernel({
   name: "gemm_bf16_m128_split2",
   target: "sm_90a",
   op: gemm({ a: "bf16", b: "bf16", out: "bf16" }),
   tiler: { mma: [128, 64, 64], cluster: [1, 1] },
-  stages: 8,
-  scheduler: persistent({ raster: "m", swizzle: 1, splitK: 2 }),
+  stages: 7,
+  scheduler: persistent({ raster: "m", swizzle: 1, splitK: 2, reduction: "cluster" }),
   epilogue: store(),
-  problems: [{ m: 128, n: 4096, k: 7168 }],
+  problems: [
+    { m: 128, n: 4096, k: 7168 },
+    { m: 128, n: 1024, k: 16384 },
+    { m: 200, n: 776, k: 1000 },
+  ],
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sm90Budget } from "../src/dsl/budget.js";
+import { clusterReductionShape, sm90Budget } from "../src/dsl/budget.js";
 import { emit, TEMPLATES_DIR } from "../src/codegen/emit.js";
 import { plan } from "../src/codegen/plan.js";
 import { sm90Spec, type SpecOptions } from "./support/specs.js";
@@ -112,6 +112,64 @@ describe("emit", () => {
     const cu = cudaOf({ cluster: [1, 2], tile: [128, 128, 64], stages: 6, splitK: 2 });
     expect(cu).not.toMatch(/\{\{|\}\}/);
     expect(cu).not.toMatch(/\n\s*\n\s*\n/);
+  });
+});
+
+describe("split-K reduced inside a cluster", () => {
+  it("plans the pieces, the receive slots after the epilogue buffers and two more barriers", () => {
+    const p = planOf({ tile: [128, 128, 64], stages: 4, splitK: 4, reduction: "cluster" });
+    // Two warpgroups, four CTAs: each warpgroup's 64 rows are cut into two 64-column pieces.
+    expect(p.reduction).toMatchObject({ splits: 4, piecesPerWarpgroup: 2, pieceColumns: 64, pieceBytes: 64 * 64 * 4, receiveBytes: 3 * 64 * 64 * 4 });
+    if (!p.reduction) throw new Error("no reduction planned");
+    expect(p.smem.receiveOffset).toBe(p.smem.epilogueOffset + 2 * 2 * 64 * 128);
+    expect(p.reduction.receiveOffset).toBe(p.smem.receiveOffset);
+    expect(p.smem.barrierOffset).toBe(p.smem.receiveOffset + p.reduction.receiveBytes);
+    expect(p.smem.splitFlagOffset).toBe(p.smem.barrierOffset + 2 * 4 * 8 + 2 * 8);
+    expect(p.smem.splitFlagOffset + 4 * p.consumerWarpgroups).toBeLessThanOrEqual(p.smem.totalBytes - p.smem.alignmentSlackBytes);
+    // The launched cluster is the four splits; nothing is multicast and nothing goes through a workspace.
+    expect(p.cluster).toMatchObject({ size: 1, multi: false, launchCtas: 4, launched: true });
+    expect(p.scheduler).toMatchObject({ splitK: 4, clusterReduction: true, sharedTiles: false });
+  });
+
+  it("adds the slots to the budget (and a plain split-K does not)", () => {
+    const base: SpecOptions = { tile: [128, 128, 64], stages: 4, splitK: 2 };
+    const workspace = sm90Budget(sm90Spec(base));
+    const cluster = sm90Budget(sm90Spec({ ...base, reduction: "cluster" }));
+    expect(workspace.clusterReduction).toBeUndefined();
+    expect(cluster.clusterReduction?.receiveBytes).toBe(64 * 128 * 4);
+    expect(cluster.smemBytes - workspace.smemBytes).toBe(64 * 128 * 4 + (cluster.barrierBytes - workspace.barrierBytes));
+  });
+
+  it("cuts pieces only where they are whole", () => {
+    expect(clusterReductionShape(2, 2, 128)).toMatchObject({ piecesPerWarpgroup: 1, pieceColumns: 128 });
+    expect(clusterReductionShape(4, 1, 128)).toMatchObject({ piecesPerWarpgroup: 4, pieceColumns: 32 });
+    expect(clusterReductionShape(2, 4, 128)).toBeUndefined(); // fewer splits than warpgroups
+    expect(clusterReductionShape(8, 1, 96)).toBeUndefined(); // 12-column pieces are not whole groups of 8
+  });
+
+  it("launches the splits as one cluster and reduces through distributed shared memory", () => {
+    const cu = cudaOf({ tile: [128, 64, 64], stages: 7, splitK: 2, reduction: "cluster" });
+    expect(cu).toContain("constexpr int kClusterCtas = 2;");
+    expect(cu).toContain("attributes[0].val.clusterDim.x = kClusterCtas;");
+    expect(cu).toContain("schedule.at(unit, cta_rank, split_rank)");
+    expect(cu).toContain("send_pieces(acc, consumer, split_rank, lane_in_wg, smem);");
+    expect(cu).toContain("add_received_piece(acc, own_piece, lane_in_wg, smem);");
+    expect(cu).toContain("mbarrier.arrive.release.cluster.shared::cluster.b64");
+    expect(cu).toContain("if (chunk / kPieceChunks != own_piece) continue;");
+    // No workspace: no fp32 partials in global memory, no arrival counters.
+    expect(cu).toContain("constexpr bool kSharedTiles = false;");
+    expect(cu).not.toContain("atomicAdd");
+    // The multicast helpers stay out: the cluster's CTAs share no tiles.
+    expect(cu).not.toContain("a_mask");
+    expect(cu).not.toContain("b_mask");
+    expect(cu).not.toMatch(/\{\{|\}\}/);
+  });
+
+  it("leaves kernels without it unchanged in shape: no cluster code for a plain split-K", () => {
+    const cu = cudaOf({ tile: [128, 64, 64], stages: 8, splitK: 2 });
+    expect(cu).toContain("constexpr int kClusterCtas = kClusterSize;");
+    expect(cu).not.toContain("send_pieces");
+    expect(cu).not.toContain("barrier_cluster_arrive");
   });
 });
 

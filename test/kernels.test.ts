@@ -73,7 +73,8 @@ describe("generated/", () => {
 });
 
 // A spread of the legal space: every operand dtype, every output dtype, 1..4 consumer warpgroups,
-// N from 32 to 256, multi-atom K, clusters along M, N and both, split-K, stream-K, both rasters.
+// N from 32 to 256, multi-atom K, clusters along M, N and both, split-K (through a workspace or
+// inside a cluster), stream-K, both rasters.
 const SAMPLE: Record<string, SpecOptions> = {
   bf16_64x64x64_fp16out: { a: "bf16", out: "fp16", tile: [64, 64, 64], stages: 4 },
   bf16_128x128x128_fp32out: { a: "bf16", out: "fp32", tile: [128, 128, 128], stages: 3 },
@@ -88,6 +89,12 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x256x64_cluster1x4: { a: "bf16", tile: [128, 256, 64], cluster: [1, 4], stages: 4, raster: "m", swizzle: 16 },
   dual_e4m3_128x64x128_cluster1x2_fp16out: { dual: true, a: "e4m3", out: "fp16", tile: [128, 64, 128], cluster: [1, 2], stages: 6 },
   dual_fp16_64x128x64_fp32out: { dual: true, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 5 },
+  // Split-K reduced inside a cluster: 1 and 4 consumer warpgroups, 1, 2 and 4 pieces per warpgroup,
+  // clusters of 2, 4 and 8 CTAs, fp32 and bf16 output, an epilogue after the reduction.
+  bf16_64x128x64_splitcluster4_fp32out: { a: "bf16", out: "fp32", tile: [64, 128, 64], stages: 6, splitK: 4, reduction: "cluster" },
+  bf16_128x128x64_splitcluster8_fp32out: { a: "bf16", out: "fp32", tile: [128, 128, 64], stages: 4, splitK: 8, reduction: "cluster", raster: "m", swizzle: 1 },
+  e4m3_256x64x128_splitcluster4_gelu: { a: "e4m3", tile: [256, 64, 128], stages: 2, splitK: 4, reduction: "cluster", epilogue: { bias: "bf16", activation: "gelu" } },
+  fp16_128x128x64_splitcluster2: { a: "fp16", out: "fp16", tile: [128, 128, 64], stages: 5, splitK: 2, reduction: "cluster" },
   grouped_fp16_64x256x64_fp32out: { maxGroups: 4, a: "fp16", out: "fp32", tile: [64, 256, 64], stages: 4, raster: "m", swizzle: 1 },
   grouped_e4m3_128x128x128_streamk_76groups: { maxGroups: 76, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1 },
   // Epilogues (kernels/ has the whole chain on a 128×256 fp32-out tile): three consumer warpgroups,

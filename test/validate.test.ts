@@ -23,6 +23,7 @@ interface SpecOptions {
   swizzle?: number;
   splitK?: number;
   streamK?: boolean;
+  reduction?: "workspace" | "cluster";
   problems?: readonly Problem[];
 }
 
@@ -33,7 +34,7 @@ function spec(o: SpecOptions = {}): KernelSpec {
     op: { kind: "gemm", a: o.a ?? "bf16", b: o.b ?? o.a ?? "bf16", out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [2, 1] },
     stages: o.stages ?? 4,
-    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false, reduction: o.reduction ?? "workspace" },
     epilogue: { kind: "store" },
     problems: o.problems ?? [
       { m: 8192, n: 8192, k: 8192 },
@@ -208,6 +209,19 @@ describe("each rule, violated alone", () => {
     "SCHED-SWIZZLE": { spec: spec({ swizzle: 3 }), path: "scheduler.swizzle", value: "3", legal: /1, 2, 4, 8 or 16/ },
     SPLITK: { spec: spec({ splitK: 17 }), path: "scheduler.splitK", value: "17", legal: /from 1 \(no split\) to 16/ },
     "SCHED-STREAMK": { spec: spec({ mma: [128, 64, 64], stages: 8, cluster: [2, 1], streamK: true }), path: "scheduler.streamK", value: "streamK: true", legal: /cluster \[1, 1\] and splitK 1/ },
+    "SPLITK-CLUSTER": {
+      spec: spec({ mma: [128, 128, 64], stages: 4, cluster: [2, 1], splitK: 2, reduction: "cluster" }),
+      path: "scheduler.reduction",
+      value: 'reduction: "cluster"',
+      legal: /tiler\.cluster \[1, 1\], streamK false and splitK 2, 4 or 8/,
+    },
+    // splitK 8 over two warpgroups: four pieces per 64 rows, 16 columns each, narrower than a 64-column bf16 chunk.
+    "SPLITK-CLUSTER-PIECES": {
+      spec: spec({ mma: [128, 64, 64], stages: 4, cluster: [1, 1], splitK: 8, reduction: "cluster" }),
+      path: "scheduler.splitK",
+      value: "splitK 8",
+      legal: /tile N >= 256 for splitK 8/,
+    },
     // 128×256 bf16: 128 accumulators; summing partials needs 2 × 128 + 56 > 232 registers (N <= 176 fits; 128 in whole epilogue chunks).
     "SPLITK-REG": { spec: spec({ mma: [128, 256, 64], splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /tile N <= 128 with them/ },
     "EPILOGUE-SILU-MUL": { spec: untyped(spec(), (s) => (s.epilogue = { kind: "siluMul" })), path: "epilogue", value: "siluMul()", legal: /store\(\) for a gemm/ },

@@ -3,7 +3,7 @@
  * TMA boxes and multicast, the MMA atom and the tile schedule. The result is plain data that the
  * templates print; nothing downstream computes any of it again.
  */
-import type { Sm100Budget, Sm90Budget } from "../dsl/budget.js";
+import type { ClusterReduction, Sm100Budget, Sm90Budget } from "../dsl/budget.js";
 import type { Sm90OperandDType } from "../dsl/facts.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, KernelSpec, Target } from "../dsl/types.js";
@@ -53,7 +53,21 @@ export interface Sm90KernelPlan {
   readonly scale: false;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
-  readonly cluster: { readonly m: number; readonly n: number; readonly size: number; readonly multi: boolean };
+  /**
+   * m × n: the multicast cluster (`size` CTAs share A and B tiles; `multi` when more than one).
+   * `launchCtas`: CTAs per launched cluster — size × splitK with a cluster reduction, whose CTAs
+   * are the splits of one tile; `launched` when that is more than one (cluster launch and barriers).
+   */
+  readonly cluster: {
+    readonly m: number;
+    readonly n: number;
+    readonly size: number;
+    readonly multi: boolean;
+    readonly launchCtas: number;
+    readonly launched: boolean;
+  };
+  /** Split-K through distributed shared memory (budget.ts: ClusterReduction), placed at receiveOffset. */
+  readonly reduction: false | (ClusterReduction & { readonly receiveOffset: number });
   readonly stages: number;
   readonly threads: number;
   readonly consumerWarpgroups: number;
@@ -68,6 +82,8 @@ export interface Sm90KernelPlan {
     /** B2's stages (a dual GEMM; equal to epilogueOffset otherwise, where nothing lies between). */
     readonly b2Offset: number;
     readonly epilogueOffset: number;
+    /** The cluster reduction's receive slots (equal to barrierOffset without one). */
+    readonly receiveOffset: number;
     readonly barrierOffset: number;
     readonly splitFlagOffset: number;
     readonly alignmentSlackBytes: number;
@@ -98,8 +114,12 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
   const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
   const b2Offset = bOffset + spec.stages * budget.bBytesPerStage;
   const epilogueOffset = b2Offset + (budget.products - 1) * spec.stages * budget.bBytesPerStage;
-  const barrierOffset = epilogueOffset + budget.epilogueBytes;
-  const splitFlagOffset = barrierOffset + 2 * spec.stages * 8;
+  const receiveOffset = epilogueOffset + budget.epilogueBytes;
+  const reduction = budget.clusterReduction;
+  const barrierOffset = receiveOffset + (reduction?.receiveBytes ?? 0);
+  // full[stages], empty[stages], then the cluster reduction's receive-full and slots-free barriers.
+  const splitFlagOffset = barrierOffset + 2 * spec.stages * 8 + (reduction ? 2 * 8 : 0);
+  const launchCtas = clusterM * clusterN * (reduction ? reduction.splits : 1);
   return {
     generator: GENERATOR_VERSION,
     source,
@@ -112,7 +132,8 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     scale: false,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: tileM, n: tileN, k: tileK },
-    cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
+    cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1, launchCtas, launched: launchCtas > 1 },
+    reduction: reduction ? { ...reduction, receiveOffset } : false,
     stages: spec.stages,
     threads: budget.threads,
     consumerWarpgroups: budget.consumerWarpgroups,
@@ -126,6 +147,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
       bOffset,
       b2Offset,
       epilogueOffset,
+      receiveOffset,
       barrierOffset,
       splitFlagOffset,
       alignmentSlackBytes: budget.alignmentSlackBytes,

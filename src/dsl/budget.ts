@@ -24,7 +24,12 @@ export interface Sm90Budget {
   readonly epilogueChunkColumns: number;
   /** Per consumer warpgroup: two 64-row chunk buffers, so a TMA store can drain while the next fills. */
   readonly epilogueBytes: number;
-  /** full[stages] + empty[stages] mbarriers, then one split-K "last split" flag per consumer warpgroup. */
+  /** Split-K reduced inside a cluster (reduction "cluster"): the pieces and receive slots; undefined otherwise. */
+  readonly clusterReduction: ClusterReduction | undefined;
+  /**
+   * full[stages] + empty[stages] mbarriers, with a cluster reduction its receive-full and slots-free
+   * mbarriers, then one split-K "last split" flag per consumer warpgroup.
+   */
   readonly barrierBytes: number;
   /** Slack to round the dynamic shared-memory base up to the 1024-byte swizzle alignment. */
   readonly alignmentSlackBytes: number;
@@ -62,6 +67,36 @@ export function groupTableBytes(maxGroups: number, tensorMaps = 3): number {
   return alignUp(maxGroups * (tensorMaps * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES) + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
 }
 
+/**
+ * Split-K inside a cluster (sm_90a): the `splits` CTAs of a cluster compute one output tile over
+ * different K ranges. The tile is cut into `splits` pieces — 64 rows of one consumer warpgroup ×
+ * `pieceColumns` columns — and CTA r owns piece r: the others send it their fp32 partial of that
+ * piece (st.async into its receive slots), it adds them and stores the piece.
+ */
+export interface ClusterReduction {
+  readonly splits: number;
+  /** Pieces each consumer warpgroup's 64 rows are cut into: splits / consumer warpgroups. */
+  readonly piecesPerWarpgroup: number;
+  readonly pieceColumns: number;
+  /** One piece in fp32: 64 × pieceColumns × 4 bytes. */
+  readonly pieceBytes: number;
+  /** A CTA's receive slots: one piece from each of the other splits - 1 CTAs. */
+  readonly receiveBytes: number;
+}
+
+/**
+ * The cluster reduction's shape for a tile split `splits` ways over `consumerWarpgroups` warpgroups;
+ * undefined when the pieces would not be whole (the validator names the rule, SPLITK-CLUSTER-PIECES).
+ */
+export function clusterReductionShape(splits: number, consumerWarpgroups: number, tileN: number): ClusterReduction | undefined {
+  const piecesPerWarpgroup = splits / consumerWarpgroups;
+  // A piece is whole groups of 8 columns: the accumulator fragment a thread sends as one float4.
+  if (!Number.isInteger(piecesPerWarpgroup) || piecesPerWarpgroup < 1 || tileN % (piecesPerWarpgroup * 8) !== 0) return undefined;
+  const pieceColumns = tileN / piecesPerWarpgroup;
+  const pieceBytes = SM90.wgmmaM.value * pieceColumns * 4;
+  return { splits, piecesPerWarpgroup, pieceColumns, pieceBytes, receiveBytes: (splits - 1) * pieceBytes };
+}
+
 /** Registers the producer warpgroup keeps after `setmaxnreg.dec` (it only issues TMA). */
 export const PRODUCER_REGISTERS = 40;
 /** Registers a consumer thread needs beside its accumulators (descriptors, loop state, epilogue). */
@@ -80,13 +115,24 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const consumerWarpgroups = Math.max(1, Math.floor(tileM / SM90.wgmmaM.value));
   const epilogueChunkColumns = swizzle / outBytes;
   const epilogueBytes = consumerWarpgroups * 2 * SM90.wgmmaM.value * swizzle;
-  const barrierBytes = alignUp(2 * spec.stages * 8 + 4 * consumerWarpgroups, 16);
+  // The validator budgets unchecked specs too: the scheduler may be missing or malformed there.
+  const scheduler = spec.scheduler as Partial<KernelSpec["scheduler"]> | undefined;
+  const splits = scheduler?.splitK;
+  const clusterReduction =
+    scheduler?.reduction === "cluster" && Number.isInteger(splits) && (splits ?? 1) > 1
+      ? clusterReductionShape(splits ?? 1, consumerWarpgroups, tileN)
+      : undefined;
+  const barrierBytes = alignUp(2 * spec.stages * 8 + (clusterReduction ? 2 * 8 : 0) + 4 * consumerWarpgroups, 16);
   const aBytesPerStage = tileM * tileK * inBytes;
   const bBytesPerStage = tileN * tileK * inBytes;
   const products = spec.op.kind === "dualGemm" ? 2 : 1;
   const alignmentSlackBytes = SM90.smemAlignBytes.value;
   const smemBytes =
-    alignmentSlackBytes + spec.stages * (aBytesPerStage + products * bBytesPerStage) + epilogueBytes + barrierBytes;
+    alignmentSlackBytes +
+    spec.stages * (aBytesPerStage + products * bBytesPerStage) +
+    epilogueBytes +
+    (clusterReduction?.receiveBytes ?? 0) +
+    barrierBytes;
   const threads = SM90.warpgroupThreads.value * (consumerWarpgroups + 1);
   const { step } = SM90.setmaxnreg.value;
   const registersForConsumers = SM90.registersPerSm.value - SM90.warpgroupThreads.value * PRODUCER_REGISTERS;
@@ -104,6 +150,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     consumerWarpgroups,
     epilogueChunkColumns,
     epilogueBytes,
+    clusterReduction,
     barrierBytes,
     alignmentSlackBytes,
     smemBytes,

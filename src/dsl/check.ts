@@ -87,6 +87,7 @@ export type CheckRuleCode =
   | "EPILOGUE-SILU-MUL"
   | "DUAL-GEMM-EPILOGUE"
   | "GROUPED-GEMM-CLUSTER"
+  | "SPLITK-CLUSTER"
   | "EPILOGUE-ALPHA"
   | "EPILOGUE-BIAS"
   | "EPILOGUE-ACTIVATION"
@@ -315,7 +316,30 @@ type CheckGrouped<T extends KernelConfig> = T["op"] extends { readonly kind: "gr
         : unknown)
   : unknown;
 
-type CommonRules<T extends KernelConfig> = CheckEpilogue<T> & CheckGrouped<T> & Fragment<
+type SplitKCluster = Violation<
+  "SPLITK-CLUSTER",
+  'reduction "cluster" runs the splitK CTAs of a tile as one cluster that reduces through distributed shared memory: it needs target sm_90a, tiler.cluster [1, 1] (or none) and splitK 2, 4 or 8'
+>;
+
+/** Split-K reduced inside a cluster: sm_90a, no multicast cluster, a power-of-two cluster of splits. */
+type CheckSplitKCluster<T extends KernelConfig> = T["scheduler"] extends { readonly reduction: "cluster" }
+  ? Fragment<
+      Require<T["target"], "sm_90a", SplitKCluster>,
+      { readonly scheduler: { readonly reduction: Require<T["target"], "sm_90a", SplitKCluster> } }
+    > &
+      Fragment<
+        Require<T["scheduler"]["splitK"], 2 | 4 | 8, SplitKCluster>,
+        { readonly scheduler: { readonly splitK: Require<T["scheduler"]["splitK"], 2 | 4 | 8, SplitKCluster> } }
+      > &
+      (T["tiler"] extends { readonly cluster: readonly [infer X, infer Y] }
+        ? Fragment<
+            Require<X, 1, SplitKCluster> & Require<Y, 1, SplitKCluster>,
+            { readonly tiler: { readonly cluster: readonly [Require<X, 1, SplitKCluster>, Require<Y, 1, SplitKCluster>] } }
+          >
+        : unknown)
+  : unknown;
+
+type CommonRules<T extends KernelConfig> = CheckEpilogue<T> & CheckGrouped<T> & CheckSplitKCluster<T> & Fragment<
   CheckStages<T["stages"]>,
   { readonly stages: CheckStages<T["stages"]> }
 > &

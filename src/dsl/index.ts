@@ -18,6 +18,7 @@ import type {
   KernelSpec,
   PersistentScheduler,
   SiluMulEpilogue,
+  SplitKReduction,
   StoreEpilogue,
 } from "./types.js";
 
@@ -123,18 +124,26 @@ export function groupedGemm<
 }
 
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */
-export function persistent<const R extends "m" | "n", const S extends number, const K extends number = 1>(options: {
+export function persistent<
+  const R extends "m" | "n",
+  const S extends number,
+  const K extends number = 1,
+  const Red extends SplitKReduction = "workspace",
+>(options: {
   readonly raster: R;
   readonly swizzle: S;
   readonly splitK?: K;
   readonly streamK?: boolean;
-}): PersistentScheduler & { readonly raster: R; readonly swizzle: S; readonly splitK: K } {
+  /** "cluster": the splits of a tile reduce through distributed shared memory (see PersistentScheduler). */
+  readonly reduction?: Red;
+}): PersistentScheduler & { readonly raster: R; readonly swizzle: S; readonly splitK: K; readonly reduction: Red } {
   return {
     kind: "persistent",
     raster: options.raster,
     swizzle: options.swizzle,
     splitK: (options.splitK ?? 1) as K,
     streamK: options.streamK ?? false,
+    reduction: (options.reduction ?? "workspace") as Red,
   };
 }
 

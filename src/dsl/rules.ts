@@ -294,6 +294,16 @@ export const RULES = {
     summary: "stream-K is generated for 1×1 clusters and splitK 1 (a cluster's CTAs would need matching ranges)",
     source: `${GEMM_TEMPLATE}: StreamKSchedule gives each CTA its own range of (tile, k-block) iterations`,
   },
+  "SPLITK-CLUSTER": {
+    kind: "generator",
+    summary: `reduction "cluster" (split-K reduced through distributed shared memory) is generated for a gemm on sm_90a with tiler.cluster [1, 1], streamK false and splitK 2, 4 or 8 (a portable cluster of ${SM90.clusterMaxPortable.value})`,
+    source: `${SM90.clusterMaxPortable.source}; ${GEMM_TEMPLATE}: the cluster's CTAs are the splits of one tile`,
+  },
+  "SPLITK-CLUSTER-PIECES": {
+    kind: "generator",
+    summary: "the cluster reduction cuts a tile into splitK pieces of 64 rows × tile N / (splitK / consumer warpgroups) columns, a whole number of epilogue chunks each",
+    source: `${GEMM_TEMPLATE}: CTA r of the cluster adds and stores piece r`,
+  },
   "SPLITK-REG": {
     kind: "generator",
     summary: `with splitK > 1 or stream-K the last unit of a shared tile holds its accumulators and one split's partials in registers while it sums them: 2 × budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,

@@ -97,6 +97,12 @@ export interface PersistentScheduler {
   /** Split K across this many CTAs per output tile (1 = no split); partial sums reduced in fp32. */
   readonly splitK: number;
   /**
+   * Where split-K partials meet: "workspace" (default) — each split writes an fp32 partial tile to
+   * global memory and the last to finish sums them; "cluster" — the splits of a tile run as one
+   * thread-block cluster and reduce through distributed shared memory (sm_90a; cluster [1, 1]).
+   */
+  readonly reduction: SplitKReduction;
+  /**
    * Stream-K: cut all (tile, k-block) iterations into one equal range per CTA, so every SM has
    * work however few tiles there are; tiles shared by several CTAs are reduced in fp32 like split-K.
    */
@@ -104,6 +110,9 @@ export interface PersistentScheduler {
 }
 
 export type Scheduler = PersistentScheduler;
+
+/** How the CTAs that share an output tile under split-K combine their fp32 partials. */
+export type SplitKReduction = "workspace" | "cluster";
 
 /** Element types of an epilogue's bias vector (each value is widened to fp32 before it is added). */
 export type BiasDType = (typeof EPILOGUE_BIAS_DTYPES)[number];

@@ -434,7 +434,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     report(
       "SM90-SMEM",
       "stages",
-      `shared memory ${fmt(budget.smemBytes)} B for ${stages} stages (${stages} × ${fmt(perStage)} B of ${budget.products === 2 ? "A, B1 and B2" : "A and B"} tiles + ${fmt(budget.epilogueBytes)} B epilogue + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(SMEM_LIMIT)} B per block`,
+      `shared memory ${fmt(budget.smemBytes)} B for ${stages} stages (${stages} × ${fmt(perStage)} B of ${budget.products === 2 ? "A, B1 and B2" : "A and B"} tiles + ${fmt(budget.epilogueBytes)} B epilogue${budget.clusterReduction ? ` + ${fmt(budget.clusterReduction.receiveBytes)} B cluster-reduction slots` : ""} + ${fmt(budget.barrierBytes)} B barriers + ${fmt(budget.alignmentSlackBytes)} B alignment) exceeds ${fmt(SMEM_LIMIT)} B per block`,
       `${fmt(budget.smemBytes)} B`,
       smemLegal(budgetSpec, maxStages ?? 0),
     );
@@ -560,8 +560,53 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         "splitK: 1 for groupedGemm (streamK: true spreads the groups' k-blocks evenly over the CTAs)",
       );
     }
+    const reduction = scheduler["reduction"];
+    if (reduction !== undefined && reduction !== "workspace" && reduction !== "cluster") {
+      report("SPEC-FORM", "scheduler.reduction", `reduction ${show(reduction)} is not a split-K reduction`, show(reduction), `reduction: "workspace" or "cluster"`);
+    }
+    const clusterReduction = reduction === "cluster";
+    if (clusterReduction) {
+      const clusterOk = cluster[0] === 1 && cluster[1] === 1;
+      const splitsOk = isInt(splitK) && splitK >= 2 && splitK <= SM90.clusterMaxPortable.value && Number.isInteger(Math.log2(splitK));
+      if (!sm90 || dual || grouped || streamK === true || !clusterOk || !splitsOk) {
+        const why = !sm90
+          ? `target ${show(s["target"])}`
+          : dual || grouped
+            ? `op ${show(op?.["kind"])}`
+            : streamK === true
+              ? "stream-K"
+              : !clusterOk
+                ? `tiler.cluster ${cluster.map(show).join("×")} (the cluster's CTAs are the splits)`
+                : `splitK ${show(splitK)}`;
+        report(
+          "SPLITK-CLUSTER",
+          "scheduler.reduction",
+          `reduction "cluster" runs the splits of a tile as one cluster of splitK CTAs; not generated for ${why}`,
+          `reduction: "cluster"`,
+          `a gemm on sm_90a with tiler.cluster [1, 1], streamK false and splitK ${oneOf([2, 4, 8])} (at most ${SM90.clusterMaxPortable.value}, a portable cluster); or reduction "workspace"`,
+        );
+      } else if (budget && budget.clusterReduction === undefined) {
+        report(
+          "SPLITK-CLUSTER-PIECES",
+          "scheduler.splitK",
+          `the cluster reduction cuts the tile into splitK pieces of 64 rows (one consumer warpgroup's); splitK ${show(splitK)} over ${budget.consumerWarpgroups} warpgroup(s) and tile N ${show(mma?.[1])} do not give whole pieces`,
+          `splitK ${show(splitK)}`,
+          `splitK a multiple of ${budget.consumerWarpgroups} with tile N divisible by splitK / ${budget.consumerWarpgroups}`,
+        );
+      } else if (budget?.clusterReduction && budget.clusterReduction.pieceColumns % budget.epilogueChunkColumns !== 0) {
+        const { pieceColumns, piecesPerWarpgroup } = budget.clusterReduction;
+        report(
+          "SPLITK-CLUSTER-PIECES",
+          "scheduler.splitK",
+          `a piece of the cluster reduction is ${pieceColumns} columns wide (tile N / ${piecesPerWarpgroup}); its owner stores it in epilogue chunks of ${budget.epilogueChunkColumns} columns`,
+          `splitK ${show(splitK)}`,
+          `tile N / (splitK / ${budget.consumerWarpgroups}) a multiple of ${budget.epilogueChunkColumns}: tile N >= ${piecesPerWarpgroup * budget.epilogueChunkColumns} for splitK ${show(splitK)}`,
+        );
+      }
+    }
     const splitKValid = isInt(splitK) && splitK >= 1 && splitK <= MAX_SPLIT_K;
-    const sharedTiles = splitKValid && (splitK > 1 || streamK === true);
+    // A cluster reduction adds the peers' pieces from shared memory in place: no second register set.
+    const sharedTiles = splitKValid && (splitK > 1 || streamK === true) && !clusterReduction;
     if (!sharedTiles || dual) {
       // no reduction, no registers for it (a dual GEMM with one is refused by DUAL-GEMM-SCHED)
     } else if (budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {

@@ -17,6 +17,7 @@ export interface Sm100SpecOptions {
   swizzle?: number;
   splitK?: number;
   streamK?: boolean;
+  reduction?: "workspace" | "cluster";
   problems?: readonly Problem[];
   /** The epilogue's options (alpha, bias, activation); none when left out. */
   epilogue?: EpilogueOptions;
@@ -34,7 +35,7 @@ export function sm100Spec(o: Sm100SpecOptions = {}): KernelSpec {
     op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [1, 1], ...(o.ctaGroup !== undefined ? { ctaGroup: o.ctaGroup } : {}) },
     stages: o.stages ?? 4,
-    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false, reduction: o.reduction ?? "workspace" },
     epilogue: { kind: "store", ...o.epilogue },
     problems: o.problems ?? [{ m: 256, n: 256, k: 512 }],
   };

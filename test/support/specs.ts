@@ -14,6 +14,7 @@ export interface SpecOptions {
   swizzle?: number;
   splitK?: number;
   streamK?: boolean;
+  reduction?: "workspace" | "cluster";
   /** A gated dual GEMM (dualGemm + siluMul) instead of a GEMM. */
   dual?: boolean;
   /** A grouped GEMM with this many groups at most (groupedGemm) instead of a GEMM. */
@@ -33,7 +34,7 @@ export function sm90Spec(o: SpecOptions = {}): KernelSpec {
         : { kind: o.dual ? "dualGemm" : "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32" },
     tiler: { mma: o.tile ?? [128, 256, 64], cluster: o.cluster ?? [1, 1] },
     stages: o.stages ?? 4,
-    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false },
+    scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false, reduction: o.reduction ?? "workspace" },
     epilogue: { kind: o.dual ? "siluMul" : "store", ...o.epilogue },
     problems: o.maxGroups !== undefined ? [{ m: [40, 256], n: [256], k: [256] }] : [{ m: 256, n: 256, k: 256 }],
   };
