@@ -232,9 +232,11 @@ __device__ __forceinline__ void epilogue_store_chunk(bool issuer, const CUtensor
   ptx::cp_async_bulk_commit_group();
 }
 
-// Before the CTA exits: every store of this issuer has completed.
+// Before the CTA exits: every store of this issuer has finished reading its shared-memory buffer
+// (the buffers go with the CTA). The writes to D need not be waited for: they are complete and
+// visible when the kernel is, and waiting for them would add a round trip to every CTA's end.
 __device__ __forceinline__ void epilogue_drain(bool issuer) {
-  if (issuer) ptx::cp_async_bulk_wait_group(ptx::n32_t<0>{});
+  if (issuer) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<0>{});
 }
 
 // Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
