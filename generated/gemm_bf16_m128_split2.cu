@@ -247,10 +247,11 @@ __device__ __forceinline__ void epilogue_drain(bool issuer) {
 // in the cluster). The tile is cut into kSplitK pieces of 64 rows (one consumer warpgroup's) ×
 // kPieceColumns columns: piece r — warpgroup r % kConsumerWarpgroups, column part
 // r / kConsumerWarpgroups — belongs to CTA r. Each CTA sends its fp32 partial of every piece it does
-// not own into the owner's receive slot for its split and arrives on the owner's receive_full
-// barrier; the owner adds its kSplitK - 1 slots to its own partial in slot order
+// not own into the owner's receive slot for its split, each thread arriving on the owner's
+// receive_full barrier after its own stores; the owner adds its kSplitK - 1 slots to its own partial in slot order
 // (so the sum does not depend on which CTA finished first), hands the slots back through each
-// sender's slots_free barrier, and stores its piece. No global workspace, no counters.
+// sender's slots_free barrier (again one arrival per thread), and stores its piece. No global
+// workspace, no counters.
 //
 // A slot holds one piece as [group j][thread t] float4: thread t's four accumulators of the piece's
 // j-th group of 8 columns. The owner's thread t holds the same elements of its tile, so both sides
@@ -276,17 +277,19 @@ __device__ __forceinline__ uint32_t mapa_shared_cluster(const void* local, uint3
 }
 
 // mbarrier.arrive.release.cluster on the barrier at `local_bar`'s offset in cluster CTA `rank`:
-// release at cluster scope, so the stores and loads this CTA made before it (and its warpgroup's,
-// ordered by the barrier before the call) are seen by that CTA's acquire.
+// release at cluster scope, so this thread's earlier stores to (or loads from) that CTA's slots are
+// ordered before whatever its acquire lets through. Every thread arrives for itself: the release then
+// covers exactly its own accesses, with no fence or barrier between threads to reason about.
 __device__ __forceinline__ void mbarrier_arrive_release_cluster(const uint64_t* local_bar, uint32_t rank) {
   asm volatile("mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%0];" ::"r"(mapa_shared_cluster(local_bar, rank)) : "memory");
 }
 
 // Sender: this warpgroup's partial of every piece another CTA owns, into that owner's slot for
-// `split`, with plain 16-byte stores through distributed shared memory. (Not st.async: an inline-asm
-// instruction that reads wgmma accumulator registers makes ptxas serialise every wgmma of the
-// kernel, C7514.) The warpgroup then arrives on each owner's receive_full (release_pieces).
-__device__ __forceinline__ void send_pieces(const float (&acc)[kAccumulators], int consumer, uint32_t split, uint32_t lane, uint8_t* smem) {
+// `split`, with plain 16-byte stores through distributed shared memory, then one arrival per thread
+// on the owner's receive_full. (Not st.async: an inline-asm instruction that reads wgmma accumulator
+// registers makes ptxas serialise every wgmma of the kernel, C7514.)
+__device__ __forceinline__ void send_pieces(const float (&acc)[kAccumulators], int consumer, uint32_t split, uint32_t lane,
+                                            uint8_t* smem, const uint64_t* receive_full) {
   cg::cluster_group cluster = cg::this_cluster();
 #pragma unroll
   for (int piece = 0; piece < kPiecesPerWarpgroup; ++piece) {
@@ -299,17 +302,15 @@ __device__ __forceinline__ void send_pieces(const float (&acc)[kAccumulators], i
       const int g = (piece * kPieceGroups + j) * 4;
       dst[j * 128] = make_float4(acc[g], acc[g + 1], acc[g + 2], acc[g + 3]);
     }
+    mbarrier_arrive_release_cluster(receive_full, owner);
   }
 }
 
-// Sender, after every thread of the warpgroup has sent (fence, then the warpgroup's barrier): one
-// arrival on the receive_full barrier of each owner it sent a piece to.
-__device__ __forceinline__ void release_pieces(int consumer, uint32_t split, const uint64_t* receive_full) {
-#pragma unroll
-  for (int piece = 0; piece < kPiecesPerWarpgroup; ++piece) {
-    const uint32_t owner = static_cast<uint32_t>(consumer + piece * kConsumerWarpgroups);
-    if (owner != split) mbarrier_arrive_release_cluster(receive_full, owner);
-  }
+// Owner, after add_received_piece: each thread hands the slots it read back to every peer.
+__device__ __forceinline__ void free_slots(uint32_t split, const uint64_t* slots_free) {
+#pragma unroll 1
+  for (uint32_t peer = 0; peer < kSplitK; ++peer)
+    if (peer != split) mbarrier_arrive_release_cluster(slots_free, peer);
 }
 
 // Owner: add the other splits' partials of piece `piece` (already landed: receive_full was waited on).
@@ -363,8 +364,8 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
       ptx::mbarrier_init(&full[s], 1);  // the local producer's arrive.expect_tx
       ptx::mbarrier_init(&empty[s], kConsumerWarpgroups * kClusterSize);  // every consumer of the cluster
     }
-    ptx::mbarrier_init(receive_full, kSplitK - 1);  // one arrival from each peer, after its piece has landed
-    ptx::mbarrier_init(slots_free, kSplitK - 1);    // one arrival from each owner this CTA sends to
+    ptx::mbarrier_init(receive_full, (kSplitK - 1) * 128);  // each thread of each peer's sending warpgroup, after its stores
+    ptx::mbarrier_init(slots_free, (kSplitK - 1) * 128);    // each thread of each owner this CTA sends to, after its reads
     ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
   }
   // Peers write into our shared memory and arrive on our barriers: all must be initialised first.
@@ -474,21 +475,13 @@ gemm_bf16_m128_split2_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
         while (!ptx::mbarrier_try_wait_parity(ptx::sem_acquire, ptx::scope_cluster, slots_free, (reduce_round - 1) & 1)) {
         }
       }
-      send_pieces(acc, consumer, split_rank, lane_in_wg, smem);
-      ptx::fence(ptx::sem_acq_rel, ptx::scope_cluster);  // this thread's remote stores, before the warpgroup's arrival
-      bar_sync(1 + consumer, 128);
-      if (lane_in_wg == 0) release_pieces(consumer, split_rank, receive_full);
+      send_pieces(acc, consumer, split_rank, lane_in_wg, smem, receive_full);
       const uint32_t round = reduce_round++;
       if (!owns_piece) continue;  // this warpgroup's rows are stored by the CTAs that own them
       while (!ptx::mbarrier_try_wait_parity(ptx::sem_acquire, ptx::scope_cluster, receive_full, round & 1)) {
       }
       add_received_piece(acc, own_piece, lane_in_wg, smem);
-      // Every thread of this warpgroup has read the slots: hand them back to the peers that fill them.
-      bar_sync(1 + consumer, 128);
-      if (lane_in_wg == 0) {
-        for (uint32_t peer = 0; peer < kSplitK; ++peer)
-          if (peer != split_rank) mbarrier_arrive_release_cluster(slots_free, peer);
-      }
+      free_slots(split_rank, slots_free);  // this thread has read its part of every slot
 
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll

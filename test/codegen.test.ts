@@ -152,7 +152,8 @@ describe("split-K reduced inside a cluster", () => {
     expect(cu).toContain("constexpr int kClusterCtas = 2;");
     expect(cu).toContain("attributes[0].val.clusterDim.x = kClusterCtas;");
     expect(cu).toContain("schedule.at(unit, cta_rank, split_rank)");
-    expect(cu).toContain("send_pieces(acc, consumer, split_rank, lane_in_wg, smem);");
+    expect(cu).toContain("send_pieces(acc, consumer, split_rank, lane_in_wg, smem, receive_full);");
+    expect(cu).toContain("free_slots(split_rank, slots_free);");
     expect(cu).toContain("add_received_piece(acc, own_piece, lane_in_wg, smem);");
     expect(cu).toContain("mbarrier.arrive.release.cluster.shared::cluster.b64");
     expect(cu).toContain("if (chunk / kPieceChunks != own_piece) continue;");
