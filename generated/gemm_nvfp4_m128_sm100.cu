@@ -601,9 +601,11 @@ static PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
 }
 
 // A row-major matrix of `rows` × `cols` elements, `row_stride` elements apart, read or written in
-// boxes of box_rows × box_cols with 128-byte swizzle (the box's row is exactly one swizzle row).
+// boxes of box_rows × box_cols, with 128-byte swizzle (the box's row is exactly one swizzle row) unless
+// the caller asks for none (a narrow output chunk).
 static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type, int element_bytes, const void* base,
-                                     int rows, int cols, int64_t row_stride, int box_rows, int box_cols) {
+                                     int rows, int cols, int64_t row_stride, int box_rows, int box_cols,
+                                     CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_128B) {
   PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
   if (encode == nullptr) return cudaErrorNotSupported;
   const cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols), static_cast<cuuint64_t>(rows)};
@@ -611,7 +613,7 @@ static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type,
   const cuuint32_t box[2] = {static_cast<cuuint32_t>(box_cols), static_cast<cuuint32_t>(box_rows)};
   const cuuint32_t element_strides[2] = {1, 1};
   const CUresult r = encode(map, type, 2, const_cast<void*>(base), dims, strides, box, element_strides,
-                            CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                            CU_TENSOR_MAP_INTERLEAVE_NONE, swizzle,
                             CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   return r == CUDA_SUCCESS ? cudaSuccess : cudaErrorInvalidValue;
 }

@@ -75,11 +75,13 @@ constexpr uint32_t kSmemBytes = 197712;  // including 1024 bytes of alignment sl
 // Epilogue: each consumer warpgroup stores its 64 rows in chunks of one swizzle row of D,
 // through two buffers so that a TMA store drains one while the other fills.
 constexpr int kEpilogueColumns = 64;
+constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_128B;  // D's boxes are whole swizzle rows
 constexpr int kEpilogueChunks = kTileN / kEpilogueColumns;
 constexpr uint32_t kEpilogueBufferBytes = kMmaM * kSwizzleRowBytes;
 
 static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage, "tile K is whole swizzle rows");
 static_assert(kTileN % kEpilogueColumns == 0, "tile N is whole epilogue chunks");
+static_assert(kEpilogueColumns * sizeof(ElementD) <= kSwizzleRowBytes, "a chunk row fits its buffer row");
 static_assert(kSmemA % 1024 == 0 && kSmemB % 1024 == 0 && kSmemEpilogue % 1024 == 0, "swizzled tiles are 1024-byte aligned");
 
 // ---- mbarrier pipeline and cluster helpers (shared by every target) ----
@@ -263,7 +265,7 @@ __device__ __forceinline__ void epilogue_drain(bool issuer) {
 
 // Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
 // SWIZZLE_128B expects: the 16-byte unit u of row r sits at unit u ^ (r % 8).
-__device__ __forceinline__ void store_pair_swizzled(uint8_t* buffer, int row, int col, float v0, float v1) {
+__device__ __forceinline__ void store_pair_to_chunk(uint8_t* buffer, int row, int col, float v0, float v1) {
   __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(buffer + swizzle128_offset(row, col * static_cast<int>(sizeof(ElementD))));
   *p = __floats2bfloat162_rn(v0, v1);
 }
@@ -405,8 +407,8 @@ grouped_gemm_e4m3_n192_kernel(const __grid_constant__ GroupTable table) {
 #pragma unroll
         for (int j = 0; j < kEpilogueColumns / 8; ++j) {
           const int group = chunk * (kEpilogueColumns / 8) + j;
-          store_pair_swizzled(buffer, frag_row, j * 8 + frag_col, acc[group * 4 + 0], acc[group * 4 + 1]);
-          store_pair_swizzled(buffer, frag_row + 8, j * 8 + frag_col, acc[group * 4 + 2], acc[group * 4 + 3]);
+          store_pair_to_chunk(buffer, frag_row, j * 8 + frag_col, acc[group * 4 + 0], acc[group * 4 + 1]);
+          store_pair_to_chunk(buffer, frag_row + 8, j * 8 + frag_col, acc[group * 4 + 2], acc[group * 4 + 3]);
         }
         epilogue_publish();
         bar_sync(1 + consumer, 128);
@@ -457,9 +459,11 @@ static PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
 }
 
 // A row-major matrix of `rows` × `cols` elements, `row_stride` elements apart, read or written in
-// boxes of box_rows × box_cols with 128-byte swizzle (the box's row is exactly one swizzle row).
+// boxes of box_rows × box_cols, with 128-byte swizzle (the box's row is exactly one swizzle row) unless
+// the caller asks for none (a narrow output chunk).
 static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type, int element_bytes, const void* base,
-                                     int rows, int cols, int64_t row_stride, int box_rows, int box_cols) {
+                                     int rows, int cols, int64_t row_stride, int box_rows, int box_cols,
+                                     CUtensorMapSwizzle swizzle = CU_TENSOR_MAP_SWIZZLE_128B) {
   PFN_cuTensorMapEncodeTiled_v12000 encode = tensor_map_encoder();
   if (encode == nullptr) return cudaErrorNotSupported;
   const cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols), static_cast<cuuint64_t>(rows)};
@@ -467,7 +471,7 @@ static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type,
   const cuuint32_t box[2] = {static_cast<cuuint32_t>(box_cols), static_cast<cuuint32_t>(box_rows)};
   const cuuint32_t element_strides[2] = {1, 1};
   const CUresult r = encode(map, type, 2, const_cast<void*>(base), dims, strides, box, element_strides,
-                            CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                            CU_TENSOR_MAP_INTERLEAVE_NONE, swizzle,
                             CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   return r == CUDA_SUCCESS ? cudaSuccess : cudaErrorInvalidValue;
 }
@@ -631,7 +635,7 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
       const GkGemmGroup& p = args->group_list[g];
       if ((err = encode_tensor_map(&table.a[g], CU_TENSOR_MAP_DATA_TYPE_UINT8, sizeof(ElementA), p.a, p.m, p.k, p.lda, kASliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
       if ((err = encode_tensor_map(&table.b[g], CU_TENSOR_MAP_DATA_TYPE_UINT8, sizeof(ElementB), p.b, p.n, p.k, p.ldb, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
-      if ((err = encode_tensor_map(&table.d[g], CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), p.d, p.m, p.n, p.ldd, kMmaM, kEpilogueColumns)) != cudaSuccess) return err;
+      if ((err = encode_tensor_map(&table.d[g], CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), p.d, p.m, p.n, p.ldd, kMmaM, kEpilogueColumns, kEpilogueSwizzle)) != cudaSuccess) return err;
     }
     plan_groups(*args, &table);
     table_groups.assign(args->group_list, args->group_list + args->groups);

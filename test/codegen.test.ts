@@ -115,6 +115,32 @@ describe("emit", () => {
   });
 });
 
+describe("narrow tiles", () => {
+  it("store a tile N below one 128-byte row as one unswizzled chunk, and encode D without swizzle", () => {
+    const p = planOf({ tile: [128, 56, 64], stages: 8 });
+    expect(p.epilogue).toMatchObject({ chunkColumns: 56, swizzled: false });
+    const cu = emit(p);
+    expect(cu).toContain("constexpr int kEpilogueColumns = 56;");
+    expect(cu).toContain("constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_NONE;");
+    expect(cu).toContain("buffer + (row * kEpilogueColumns + col) * static_cast<int>(sizeof(ElementD))");
+    expect(cu).toContain("kMmaM, kEpilogueColumns, kEpilogueSwizzle)");
+    expect(cu).not.toContain("swizzle128_offset(row, col");
+  });
+
+  it("keep swizzled 128-byte chunks for tiles of whole rows", () => {
+    const p = planOf({ tile: [128, 192, 64], stages: 4 });
+    expect(p.epilogue).toMatchObject({ chunkColumns: 64, swizzled: true });
+    const cu = emit(p);
+    expect(cu).toContain("constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_128B;");
+    expect(cu).toContain("swizzle128_offset(row, col * static_cast<int>(sizeof(ElementD)))");
+  });
+
+  it("are refused above one row when they are not whole rows (GEN-EPILOGUE-N)", () => {
+    expect(sm90Budget(sm90Spec({ tile: [128, 96, 64] })).epilogueChunkColumns).toBe(64);
+    expect(sm90Budget(sm90Spec({ tile: [128, 24, 64], out: "fp32" }))).toMatchObject({ epilogueChunkColumns: 24, epilogueSwizzled: false });
+  });
+});
+
 describe("split-K reduced inside a cluster", () => {
   it("plans the pieces, the receive slots after the epilogue buffers and two more barriers", () => {
     const p = planOf({ tile: [128, 128, 64], stages: 4, splitK: 4, reduction: "cluster" });

@@ -92,7 +92,12 @@ export interface Sm90KernelPlan {
   readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
   readonly mma: Sm90MmaAtom;
   /** The store path (chunk width) and the shared epilogue math (alpha, bias per column, activation). */
-  readonly epilogue: EpilogueMathPlan & { readonly kind: "store" | "siluMul"; readonly chunkColumns: number };
+  readonly epilogue: EpilogueMathPlan & {
+    readonly kind: "store" | "siluMul";
+    readonly chunkColumns: number;
+    /** 128-byte swizzled chunks (D's tensor map swizzles too), or one narrow unswizzled chunk per row. */
+    readonly swizzled: boolean;
+  };
   readonly scheduler: SchedulePlan;
   readonly problems: KernelSpec["problems"];
 }
@@ -158,6 +163,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     epilogue: {
       kind: spec.epilogue.kind,
       chunkColumns: budget.epilogueChunkColumns,
+      swizzled: budget.epilogueSwizzled,
       ...planEpilogueMath(spec.epilogue, spec.op.kind === "dualGemm" ? "silu(A·B1ᵀ) ⊙ (A·B2ᵀ), in fp32" : "A·Bᵀ, the fp32 accumulator", "column", cudaType(spec.op.out)),
     },
     scheduler: planSchedule(spec.scheduler, spec.op.kind === "groupedGemm" ? "tiles" : "cluster tiles"),

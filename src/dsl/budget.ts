@@ -20,8 +20,13 @@ export interface Sm90Budget {
   readonly products: number;
   /** One warpgroup per 64 rows of the tile (wgmma M is 64). */
   readonly consumerWarpgroups: number;
-  /** Columns of the output in one epilogue chunk: one 128-byte swizzle row. */
+  /**
+   * Columns of the output in one epilogue chunk: one 128-byte swizzle row, or, for a tile N that is
+   * not whole swizzle rows but fits in one (e.g. 56 bf16 columns), the whole tile N unswizzled.
+   */
   readonly epilogueChunkColumns: number;
+  /** Whether the chunks are 128-byte swizzled rows (false: one narrow unswizzled chunk per tile row). */
+  readonly epilogueSwizzled: boolean;
   /** Per consumer warpgroup: two 64-row chunk buffers, so a TMA store can drain while the next fills. */
   readonly epilogueBytes: number;
   /** Split-K reduced inside a cluster (reduction "cluster"): the pieces and receive slots; undefined otherwise. */
@@ -113,7 +118,11 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const swizzle = SM90.swizzleBytes.value;
   const kPerSwizzleAtom = swizzle / inBytes;
   const consumerWarpgroups = Math.max(1, Math.floor(tileM / SM90.wgmmaM.value));
-  const epilogueChunkColumns = swizzle / outBytes;
+  const swizzledChunkColumns = swizzle / outBytes;
+  // A narrow tile (e.g. N = 56: 128 tiles across N = 7168) is stored as one unswizzled chunk, if its
+  // row fits a swizzle row's buffer and is whole 16-byte units (TMA's box rule).
+  const narrowEpilogue = tileN % swizzledChunkColumns !== 0 && tileN * outBytes < swizzle && (tileN * outBytes) % 16 === 0;
+  const epilogueChunkColumns = narrowEpilogue ? tileN : swizzledChunkColumns;
   const epilogueBytes = consumerWarpgroups * 2 * SM90.wgmmaM.value * swizzle;
   // The validator budgets unchecked specs too: the scheduler may be missing or malformed there.
   const scheduler = spec.scheduler as Partial<KernelSpec["scheduler"]> | undefined;
@@ -149,6 +158,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     products,
     consumerWarpgroups,
     epilogueChunkColumns,
+    epilogueSwizzled: !narrowEpilogue,
     epilogueBytes,
     clusterReduction,
     barrierBytes,

@@ -163,7 +163,7 @@ export const RULES = {
   },
   "GEN-EPILOGUE-N": {
     kind: "generator",
-    summary: `tile N is whole epilogue chunks: a multiple of budget.epilogueChunkColumns (one ${SM90.swizzleBytes.value}-byte row of the output dtype)`,
+    summary: `tile N is whole epilogue chunks: a multiple of budget.epilogueChunkColumns (one ${SM90.swizzleBytes.value}-byte row of the output dtype); on sm_90a a tile N below one row is stored as one unswizzled chunk`,
     source: `${GEMM_TEMPLATE} and ${SM100_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0)`,
   },
   "SM90-CLUSTER": {

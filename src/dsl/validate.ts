@@ -491,7 +491,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         "tiler.mma[1]",
         `tile N ${fmt(tileN)} is not whole epilogue chunks of ${budget.epilogueChunkColumns} ${String(out)} columns (one ${SM90.swizzleBytes.value}-byte row)`,
         fmt(tileN),
-        `tile N a multiple of ${budget.epilogueChunkColumns} for ${String(out)} output${eg(nearestMultiples(tileN, budget.epilogueChunkColumns, WGMMA_N.max))}`,
+        `tile N a multiple of ${budget.epilogueChunkColumns} for ${String(out)} output${eg(nearestMultiples(tileN, budget.epilogueChunkColumns, WGMMA_N.max))}, or below ${budget.epilogueChunkColumns} (one unswizzled chunk)`,
       );
     }
   }
