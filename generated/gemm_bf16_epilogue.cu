@@ -632,6 +632,15 @@ static const char* check_tma(const char* group, const void* a, int64_t lda, cons
   return nullptr;
 }
 
+// The epilogue's bias (fp32, N entries, one per column of D): present and 16-byte aligned (gemmkit_abi.h).
+// `group` is "" for a plain GEMM and "group g: " for a group of a grouped GEMM.
+static const char* check_bias(const char* group, const void* bias) {
+  if (bias == nullptr)
+    return refuse("GK-BIAS: %sgemm_bf16_epilogue adds a bias (fp32, N entries, one per column of D): bias must point to it, got null", group);
+  if ((reinterpret_cast<uintptr_t>(bias) & 15u) != 0)
+    return refuse("GK-BIAS: %sthe bias must start on a 16-byte boundary (bias=%p)", group, bias);
+  return nullptr;
+}
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
@@ -640,11 +649,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
                   dtype_name(args->b_type), dtype_name(args->d_type));
   if (const char* why = check_shape("", args->m, args->n, args->k, args->lda, args->ldb, args->ldd)) return why;
   if (const char* why = check_tma("", args->a, args->lda, args->b, args->ldb, args->d, args->ldd)) return why;
-  // The epilogue's bias (fp32, N entries, one per column of D): present and 16-byte aligned (gemmkit_abi.h).
-  if (args->bias == nullptr)
-    return refuse("GK-BIAS: gemm_bf16_epilogue adds a bias (fp32, N entries, one per column of D): bias must point to it, got null");
-  if ((reinterpret_cast<uintptr_t>(args->bias) & 15u) != 0)
-    return refuse("GK-BIAS: the bias must start on a 16-byte boundary (bias=%p)", args->bias);
+  if (const char* why = check_bias("", args->bias)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned16(args->workspace)))
     return refuse("GK-WORKSPACE: split-K needs a 16-byte-aligned, zero-initialised workspace of %zu bytes; got %zu",

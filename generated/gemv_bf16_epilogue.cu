@@ -264,6 +264,15 @@ extern "C" size_t gk_workspace_bytes(const GkGemmArgs* args) {
   return partials + b * groups * sizeof(int);
 }
 
+// The epilogue's bias (bf16, M entries, one per row of D, the same for every batch): present and 16-byte aligned (gemmkit_abi.h).
+// `group` is "" for a plain GEMM and "group g: " for a group of a grouped GEMM.
+static const char* check_bias(const char* group, const void* bias) {
+  if (bias == nullptr)
+    return refuse("GK-BIAS: %sgemv_bf16_epilogue adds a bias (bf16, M entries, one per row of D, the same for every batch): bias must point to it, got null", group);
+  if ((reinterpret_cast<uintptr_t>(bias) & 15u) != 0)
+    return refuse("GK-BIAS: %sthe bias must start on a 16-byte boundary (bias=%p)", group, bias);
+  return nullptr;
+}
 extern "C" const char* gk_check(const GkGemmArgs* args) {
   if (args == nullptr) return "GK-ARGS: no arguments given";
   if (args->a_type != kTypeA || args->b_type != kTypeB || args->d_type != kTypeD)
@@ -301,11 +310,7 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
     return refuse("GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries (A=%p B=%p)", args->a, args->b);
   if (!aligned(args->d, sizeof(ElementD)))
     return refuse("GEMV-ALIGN-PTR: D must be aligned to its element (%d B) (D=%p)", (int)sizeof(ElementD), args->d);
-  // The epilogue's bias (bf16, M entries, one per row of D, the same for every batch): present and 16-byte aligned (gemmkit_abi.h).
-  if (args->bias == nullptr)
-    return refuse("GK-BIAS: gemv_bf16_epilogue adds a bias (bf16, M entries, one per row of D, the same for every batch): bias must point to it, got null");
-  if ((reinterpret_cast<uintptr_t>(args->bias) & 15u) != 0)
-    return refuse("GK-BIAS: the bias must start on a 16-byte boundary (bias=%p)", args->bias);
+  if (const char* why = check_bias("", args->bias)) return why;
   const size_t need = gk_workspace_bytes(args);
   if (need > 0 && (args->workspace == nullptr || args->workspace_bytes < need || !aligned(args->workspace, 16)))
     return refuse("GK-WORKSPACE: split-K needs a 16-byte-aligned, zero-initialised workspace of %zu bytes; got %zu",

@@ -536,6 +536,11 @@ class GroupGraphBaseline final : public Baseline {
       }
       b->calls_.push_back(std::move(one));
     }
+    // The graph computes the epilogue where every group's call does (they share alpha, dtypes and the
+    // activation; only the bias pointers differ).
+    bool complete = true;
+    for (const auto& c : b->calls_) complete = complete && c->computes_epilogue();
+    b->set_epilogue(b->calls_.front()->epilogue(), complete);
     const std::string err = b->capture(stream);
     if (!err.empty()) {
       *why = "baseline: " + err;

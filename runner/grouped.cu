@@ -216,7 +216,7 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
   std::vector<GkGemmGroup> table(groups);
   for (int g = 0; g < groups; ++g) {
     const GroupDims& x = dims[g];
-    table[g] = GkGemmGroup{x.m, x.n, x.k, nullptr, x.k, nullptr, x.k, nullptr, x.n, nullptr, nullptr};
+    table[g] = GkGemmGroup{x.m, x.n, x.k, nullptr, x.k, nullptr, x.k, nullptr, x.n, nullptr, nullptr, nullptr};
   }
   GkGemmArgs args{};
   args.a_type = info_.a; args.b_type = info_.b; args.d_type = info_.out;
@@ -254,8 +254,9 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
   }
 
   // Byte offsets of every group's tensors in their slabs, and of its block of the fp64 reference.
-  std::vector<size_t> a_off(groups), b_off(groups), d_off(groups), d_len(groups), ref_off(groups), sfa_off(groups), sfb_off(groups);
-  size_t a_total = 0, b_total = 0, d_end = kGuardBytes, ref_total = 0, sfa_total = 0, sfb_total = 0;
+  std::vector<size_t> a_off(groups), b_off(groups), d_off(groups), d_len(groups), ref_off(groups), sfa_off(groups), sfb_off(groups),
+      bias_off(groups);
+  size_t a_total = 0, b_total = 0, d_end = kGuardBytes, ref_total = 0, sfa_total = 0, sfb_total = 0, bias_total = 0;
   for (int g = 0; g < groups; ++g) {
     const GroupDims& x = dims[g];
     a_off[g] = a_total;
@@ -273,14 +274,19 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
       sfb_off[g] = sfb_total;
       sfb_total = align_up(sfb_total + scale_layout_bytes(x.n, x.k, vec));
     }
+    if (info_.bias) {  // the epilogue's bias: one vector of N_g entries per group
+      bias_off[g] = bias_total;
+      bias_total = align_up(bias_total + tensor_bytes(info_.bias_type, size_t(x.n)));
+    }
   }
   const size_t d_slab_bytes = d_end + kGuardBytes;
 
-  DeviceBuffer a, b, d_slab, ws, sfa, sfb;
+  DeviceBuffer a, b, d_slab, ws, sfa, sfb, bias;
   try {
     a.alloc(a_total);
     b.alloc(b_total);
     d_slab.alloc(d_slab_bytes);
+    if (info_.bias) bias.alloc(bias_total);
     if (vec > 0) {
       sfa.alloc(sfa_total);
       sfb.alloc(sfb_total);
@@ -302,6 +308,7 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
       table[g].sfa = sfa.as<unsigned char>() + sfa_off[g];
       table[g].sfb = sfb.as<unsigned char>() + sfb_off[g];
     }
+    if (info_.bias) table[g].bias = bias.as<unsigned char>() + bias_off[g];
   }
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
@@ -338,6 +345,32 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     }
     reference_gemm(table[g].a, info_.a, x.k, table[g].b, info_.b, x.k, d_ref.as<double>() + ref_off[g], x.m, x.n, x.k, stream_, scales);
   }
+  if (info_.alpha || info_.bias || info_.activation != GK_ACT_NONE) {
+    // The epilogue on each group's reference x, drawn as for a plain GEMM (problem.cu): alpha, one value
+    // for the launch, = u / rms(x) over all groups (u uniform in [0.5, 1.5)); each group's bias uniform
+    // in [-s, s) with s the rms of alpha·x, from its own hash stream, so a bias taken from the wrong
+    // group (or dropped) moves D by about its own size.
+    const double rms = reference_rms(d_ref.as<double>(), ref_total, stream_);
+    double scale = rms > 0 ? rms : 1.0;
+    RefEpilogue e;
+    if (info_.alpha) {
+      const double u = 0.5 + random_unit(cfg_.seed, kTensorAlpha, 0);
+      args.alpha = static_cast<float>(u / scale);
+      e.alpha = args.alpha;
+      r.alpha = args.alpha;
+      scale = u;
+    }
+    e.activation = info_.activation;
+    for (int g = 0; g < groups; ++g) {
+      if (info_.bias) {
+        fill_random(const_cast<void*>(table[g].bias), info_.bias_type, size_t(dims[g].n), cfg_.seed, group_tensor(kTensorBias, g), stream_,
+                    static_cast<float>(scale));
+        e.bias = table[g].bias;
+        e.bias_type = info_.bias_type;
+      }
+      reference_epilogue(d_ref.as<double>() + ref_off[g], dims[g].m, dims[g].n, e, stream_);
+    }
+  }
 
   TimingConfig tc;
   tc.warmup = cfg_.warmup;
@@ -366,6 +399,14 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
         bp.a = table[g].a; bp.b = table[g].b; bp.d = table[g].d;
         bp.a_type = info_.a; bp.b_type = info_.b; bp.d_type = info_.out;
         bp.fp8_fast_accum = cfg_.fp8_fast_accum;
+        // The epilogue as for a plain GEMM (problem.cu): alpha as cuBLAS's alpha, this group's bias and
+        // the activation where cuBLASLt has them.
+        if (info_.alpha) bp.alpha = args.alpha;
+        if (info_.bias) {
+          bp.bias = table[g].bias;
+          bp.bias_type = info_.bias_type;
+        }
+        bp.activation = info_.activation;
         if (vec > 0) {
           bp.sfa = table[g].sfa; bp.sfb = table[g].sfb;
           bp.scale_type = info_.scale;
@@ -465,15 +506,19 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     return;
   }
   try {
-    const GroupErrors bw = worst_of(check_groups());
     const TimingResult bt = summarize(base.samples_us);
     BaselineResult br;
     br.name = base.impl->name();
+    br.epilogue = base.impl->epilogue();
     br.us = bt.median_us;
     br.tflops = flop / (bt.median_us * 1e6);
-    br.rel_err = bw.rel_err;
-    br.max_err = bw.max_err;
-    br.unwritten = bw.unwritten;
+    // A baseline that leaves the epilogue out computes something else: timed, never compared.
+    if (base.impl->computes_epilogue()) {
+      const GroupErrors bw = worst_of(check_groups());
+      br.rel_err = bw.rel_err;
+      br.max_err = bw.max_err;
+      br.unwritten = bw.unwritten;
+    }
     r.baseline = br;
     if (r.us && *r.us > 0) r.ratio = br.us / *r.us;
   } catch (const std::exception& e) {

@@ -13,6 +13,7 @@ import { sm90Budget } from "../src/dsl/budget.js";
 import type { GroupedProblem, KernelSpec } from "../src/dsl/types.js";
 import { compileFlags, findToolchain } from "../src/cli/nvcc.js";
 import { grouped_gemm_bf16, grouped_gemm_bf16_n192, grouped_gemm_bf16_streamk } from "../kernels/grouped_gemm_bf16.js";
+import { grouped_gemm_bf16_epilogue } from "../kernels/grouped_gemm_bf16_epilogue.js";
 
 const root = process.cwd();
 let work: string;
@@ -88,8 +89,56 @@ describe("gk_check of a block-scaled (NVFP4) grouped GEMM on sm_100a", () => {
   });
 });
 
+describe("gk_check of a grouped GEMM with an epilogue bias (one vector per group)", () => {
+  let epi: Map<string, string>;
+  beforeAll(async () => {
+    const { nvcc } = await findToolchain();
+    const binary = join(work, "check_refusals_grouped_epilogue");
+    const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const build = await execa(nvcc, [...flags, "generated/grouped_gemm_bf16_epilogue.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
+      cwd: root,
+      reject: false,
+      all: true,
+    });
+    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
+    const run = await execa(binary, [], { reject: false, all: true });
+    if (run.exitCode !== 0) throw new Error(`check_refusals_grouped (epilogue) failed:\n${run.all}`);
+    epi = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+  });
+
+  it("accepts groups with their biases, and names the group whose bias is missing or misaligned", () => {
+    expect(epi.get("valid")).toMatch(/^(accepted|GK-DRIVER: )/);
+    expect(epi.get("no_bias")).toMatch(/^GK-BIAS: group 1: grouped_gemm_bf16_epilogue adds a bias .*: bias must point to it, got null/);
+    expect(epi.get("misaligned_bias")).toMatch(/^GK-BIAS: group 2: the bias must start on a 16-byte boundary/);
+  });
+
+  it("and a grouped GEMM without a bias ignores the field", () => {
+    expect(messages.get("no_bias")).toMatch(/^(accepted|GK-DRIVER: )/);
+  });
+});
+
 describe("grouped GEMM plan and emit", () => {
   const spec: KernelSpec = grouped_gemm_bf16;
+
+  it("carries the epilogue: a bias pointer per group in the table, alpha as a kernel argument", () => {
+    const epilogueSpec: KernelSpec = grouped_gemm_bf16_epilogue;
+    const budget = sm90Budget(epilogueSpec);
+    // 16 groups × (three 128-byte tensor maps + a 40-byte shape + an 8-byte bias pointer) + 16 bytes of counts.
+    expect(budget.groupTableBytes).toBe(Math.ceil((16 * (3 * 128 + 40 + 8) + 16) / 128) * 128);
+    expect(budget.groupTableBytes).toBeGreaterThan(sm90Budget(spec).groupTableBytes);
+    const cuda = emit(plan({ spec: epilogueSpec, budget, source: "kernels/grouped_gemm_bf16_epilogue.ts" }));
+    expect(cuda).toContain("const void* bias[kMaxGroups];");
+    expect(cuda).toContain("GroupTable table, float alpha)");
+    expect(cuda).toContain("const ElementBias* bias = static_cast<const ElementBias*>(table.bias[tile.group]);");
+    expect(cuda).toContain("const int n = table.shape[tile.group].n;");
+    expect(cuda).toContain("table.bias[g] = p.bias;");
+    expect(cuda).toContain("cudaLaunchKernelEx(&config, grouped_gemm_bf16_epilogue_kernel, table, args->alpha);");
+    expect(cuda).toContain("/*activation=*/GK_ACT_SILU, /*max_groups=*/kMaxGroups");
+    // Without an epilogue nothing of it is emitted.
+    const plain = emit(plan({ spec, budget: sm90Budget(spec), source: "kernels/grouped_gemm_bf16.ts" }));
+    expect(plain).not.toContain("table.bias");
+    expect(plain).not.toContain("float alpha");
+  });
 
   it("expands M lists against shared N and K, one shape per group", () => {
     const first = grouped_gemm_bf16_n192.problems[0] as GroupedProblem;

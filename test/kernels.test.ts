@@ -100,6 +100,9 @@ const SAMPLE: Record<string, SpecOptions> = {
   e4m3_64x40x128_narrow_fp16out: { a: "e4m3", out: "fp16", tile: [64, 40, 128], stages: 8 },
   bf16_128x24x64_narrow_fp32out_bias_relu: { a: "bf16", out: "fp32", tile: [128, 24, 64], stages: 10, epilogue: { bias: "bf16", activation: "relu" } },
   grouped_bf16_128x56x64_narrow: { maxGroups: 8, a: "bf16", tile: [128, 56, 64], stages: 8, raster: "m", swizzle: 1 },
+  // Grouped with the epilogue: stream-K (alpha after the workspace arguments) and a plain walk.
+  grouped_e4m3_128x128x128_streamk_bias_gelu: { maxGroups: 8, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
+  grouped_fp16_64x128x64_bias_fp32out: { maxGroups: 4, a: "fp16", out: "fp32", tile: [64, 128, 64], stages: 6, epilogue: { bias: "fp16" } },
   grouped_fp16_64x256x64_fp32out: { maxGroups: 4, a: "fp16", out: "fp32", tile: [64, 256, 64], stages: 4, raster: "m", swizzle: 1 },
   grouped_e4m3_128x128x128_streamk_76groups: { maxGroups: 76, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1 },
   // Epilogues (kernels/ has the whole chain on a 128×256 fp32-out tile): three consumer warpgroups,

@@ -37,6 +37,9 @@ struct GkGemmGroup {
   // of B (n x k / scale_vector), in the blocked layout described at GkGemmArgs::sfa.
   const void* sfa;
   const void* sfb;
+  // Kernels whose epilogue adds a bias (GkKernelInfo::bias) only (else null): this group's bias, one
+  // entry per column of its D (n values of GkKernelInfo::bias_type), 16-byte aligned.
+  const void* bias;
 };
 
 // The activation an epilogue ends with (GkKernelInfo::activation), applied in fp32 after alpha and

@@ -64,12 +64,17 @@ export function groupTensorMaps(op: KernelSpec["op"]): number {
   return op.scale !== undefined ? 5 : 3;
 }
 
+/** Bytes of one group's bias pointer in the table, when the epilogue adds a bias (one vector per group). */
+export const GROUP_BIAS_POINTER_BYTES = 8;
+
 /**
  * Bytes of the grouped GEMM's parameter table for `maxGroups` groups (see Sm90Budget.groupTableBytes):
- * `tensorMaps` tensor maps and a shape per group, the tail, padded to the tensor map's alignment (its size).
+ * `tensorMaps` tensor maps and a shape per group (and a bias pointer when `biasPointers`), the tail,
+ * padded to the tensor map's alignment (its size).
  */
-export function groupTableBytes(maxGroups: number, tensorMaps = 3): number {
-  return alignUp(maxGroups * (tensorMaps * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES) + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
+export function groupTableBytes(maxGroups: number, tensorMaps = 3, biasPointers = false): number {
+  const perGroup = tensorMaps * SM90.tensorMapBytes.value + GROUP_SHAPE_BYTES + (biasPointers ? GROUP_BIAS_POINTER_BYTES : 0);
+  return alignUp(maxGroups * perGroup + GROUP_TABLE_TAIL_BYTES, SM90.tensorMapBytes.value);
 }
 
 /**
@@ -168,7 +173,10 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
     accumulatorRegisters: (products * SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
-    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op)) : 0,
+    groupTableBytes:
+      spec.op.kind === "groupedGemm"
+        ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op), (spec.epilogue as Partial<KernelSpec["epilogue"]> | undefined)?.bias !== undefined)
+        : 0,
   };
 }
 

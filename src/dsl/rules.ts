@@ -371,8 +371,8 @@ export const RULES = {
   },
   "GROUPED-GEMM-EPILOGUE": {
     kind: "generator",
-    summary: "a grouped GEMM's epilogue is store() without alpha, bias or activation (a bias would need one vector per group, which the group table does not carry yet)",
-    source: "templates/common/grouped_host.hbs: a grouped kernel's parameters are the group table (and a stream-K workspace), no alpha or bias",
+    summary: "a grouped GEMM on sm_100a is generated with store() without alpha, bias or activation; on sm_90a it takes all three (alpha for the launch, a bias vector per group, in the group table)",
+    source: "templates/sm100/gemm.cu.hbs: its grouped epilogue warps read no group table entry beyond D's tensor map",
   },
   "PROBLEM-GROUPS": {
     kind: "generator",

@@ -192,14 +192,16 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     if (op["kind"] === "groupedGemm") {
       const maxGroups = op["maxGroups"];
       const tensorMaps = groupTensorMaps(op as unknown as KernelSpec["op"]);
-      const fit = largestGroupTable(tensorMaps);
+      // A bias per group adds its pointer to each group's record.
+      const biasPointers = isRecord(s["epilogue"]) && s["epilogue"]["bias"] !== undefined;
+      const fit = largestGroupTable(tensorMaps, biasPointers);
       if (!(isInt(maxGroups) && maxGroups >= 1)) {
         report("GROUPED-GEMM-MAX-GROUPS", "op.maxGroups", `maxGroups ${show(maxGroups)} is not a positive integer`, show(maxGroups), `maxGroups an integer from 1 to ${fit}`);
-      } else if (groupTableBytes(maxGroups, tensorMaps) > SM90.kernelParamBytes.value) {
+      } else if (groupTableBytes(maxGroups, tensorMaps, biasPointers) > SM90.kernelParamBytes.value) {
         report(
           "GROUPED-GEMM-MAX-GROUPS",
           "op.maxGroups",
-          `maxGroups ${fmt(maxGroups)} needs a ${fmt(groupTableBytes(maxGroups, tensorMaps))}-byte group table (${tensorMaps} ${SM90.tensorMapBytes.value}-byte tensor maps and a ${GROUP_SHAPE_BYTES}-byte shape per group), more than the ${fmt(SM90.kernelParamBytes.value)} bytes of a kernel's parameters`,
+          `maxGroups ${fmt(maxGroups)} needs a ${fmt(groupTableBytes(maxGroups, tensorMaps, biasPointers))}-byte group table (${tensorMaps} ${SM90.tensorMapBytes.value}-byte tensor maps and a ${GROUP_SHAPE_BYTES}-byte shape${biasPointers ? " and a bias pointer" : ""} per group), more than the ${fmt(SM90.kernelParamBytes.value)} bytes of a kernel's parameters`,
           fmt(maxGroups),
           `maxGroups an integer from 1 to ${fit}`,
         );
@@ -646,15 +648,15 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     );
   }
   if (isRecord(epilogue) && (epilogue["kind"] === "store" || epilogue["kind"] === "siluMul")) checkEpilogueOptions(report, epilogue);
-  if (grouped && isRecord(epilogue)) {
+  if (grouped && sm100 && isRecord(epilogue)) {
     const options = (["alpha", "bias", "activation"] as const).filter((key) => epilogue[key] !== undefined);
     if (options.length > 0) {
       report(
         "GROUPED-GEMM-EPILOGUE",
         `epilogue.${options[0]}`,
-        `a grouped GEMM is generated with the plain store() epilogue; ${options.join(", ")} ${options.length === 1 ? "is" : "are"} generated for gemm, dualGemm and GEMV only`,
+        `a grouped GEMM on sm_100a is generated with the plain store() epilogue; ${options.join(", ")} ${options.length === 1 ? "is" : "are"} generated for its grouped GEMM on sm_90a (bias one vector per group) and for gemm and GEMV on sm_100a`,
         show(epilogue[options[0]!]),
-        "store() without options for groupedGemm",
+        "store() without options for groupedGemm on sm_100a, or target sm_90a",
       );
     }
   }
@@ -768,9 +770,9 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
 }
 
 /** The most groups whose table fits a kernel's parameters (GROUPED-GEMM-MAX-GROUPS). */
-export function largestGroupTable(tensorMaps = 3): number {
+export function largestGroupTable(tensorMaps = 3, biasPointers = false): number {
   let groups = 1;
-  while (groupTableBytes(groups + 1, tensorMaps) <= SM90.kernelParamBytes.value) groups++;
+  while (groupTableBytes(groups + 1, tensorMaps, biasPointers) <= SM90.kernelParamBytes.value) groups++;
   return groups;
 }
 

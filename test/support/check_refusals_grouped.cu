@@ -22,6 +22,9 @@ static std::vector<GkGemmGroup> groups_of(const std::vector<int>& ms, int n, int
       g.sfa = reinterpret_cast<const void*>(at); at += 0x100000;
       g.sfb = reinterpret_cast<const void*>(at); at += 0x100000;
     }
+    if (gk_kernel_info()->bias) {  // an epilogue bias: one vector per group
+      g.bias = reinterpret_cast<const void*>(at); at += 0x100000;
+    }
     out.push_back(g);
   }
   return out;
@@ -76,5 +79,11 @@ int main() {
   bad = g;
   bad[2].k = 7170; bad[2].lda = 7170; bad[2].ldb = 7170;
   report("k_not_32", args_for(bad));
+  bad = g;
+  bad[1].bias = nullptr;
+  report("no_bias", args_for(bad));
+  bad = g;
+  bad[2].bias = reinterpret_cast<const void*>(reinterpret_cast<uintptr_t>(g[2].bias) + 4);
+  report("misaligned_bias", args_for(bad));
   return 0;
 }
