@@ -64,7 +64,7 @@ describe("dual GEMM", () => {
     expect(cu).toContain("kTxBytesPerStage = kABytesPerStage + 2 * kBBytesPerStage;");
     expect(cu).toMatch(/cp_async_bulk_tensor\([^;]*map_b2, b_coords/);
     expect(cu).toContain("const CUtensorMap* map_b2 = &tmap_b2;");
-    expect(cu).toContain("return g / (1.0f + __expf(-g)) * u;");
+    expect(cu).toContain("return __fdividef(g, 1.0f + __expf(-g)) * u;");
     expect(cu).toContain("acc[i] = silu_mul(acc[i], acc2[i]);");
     expect(cu).toContain("GK_OP_DUAL_GEMM_SILU_MUL");
     expect(cu).toContain("args->b2 == nullptr");
