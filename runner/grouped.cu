@@ -350,16 +350,8 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     // for the launch, = u / rms(x) over all groups (u uniform in [0.5, 1.5)); each group's bias uniform
     // in [-s, s) with s the rms of alpha·x, from its own hash stream, so a bias taken from the wrong
     // group (or dropped) moves D by about its own size.
-    const double rms = reference_rms(d_ref.as<double>(), ref_total, stream_);
-    double scale = rms > 0 ? rms : 1.0;
     RefEpilogue e;
-    if (info_.alpha) {
-      const double u = 0.5 + random_unit(cfg_.seed, kTensorAlpha, 0);
-      args.alpha = static_cast<float>(u / scale);
-      e.alpha = args.alpha;
-      r.alpha = args.alpha;
-      scale = u;
-    }
+    const double scale = draw_epilogue_alpha(d_ref.as<double>(), ref_total, args, e, r);  // of alpha·x
     e.activation = info_.activation;
     for (int g = 0; g < groups; ++g) {
       if (info_.bias) {

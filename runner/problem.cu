@@ -379,15 +379,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     //    misplaced bias moves D by about its own size. (Without alpha, x + bias keeps x's scale, where
     //    the activations are nearly max(y, 0): their check is weaker there.)
     RefEpilogue e;
-    const double rms = reference_rms(d_ref.as<double>(), size_t(s.m) * s.n * l, stream_);
-    double scale = rms > 0 ? rms : 1.0;  // of alpha·x
-    if (info_.alpha) {
-      const double u = 0.5 + random_unit(cfg_.seed, kTensorAlpha, 0);
-      args.alpha = static_cast<float>(u / scale);
-      e.alpha = args.alpha;
-      r.alpha = args.alpha;
-      scale = u;
-    }
+    const double scale = draw_epilogue_alpha(d_ref.as<double>(), size_t(s.m) * s.n * l, args, e, r);  // of alpha·x
     if (info_.bias) {
       fill_random(bias.get(), info_.bias_type, size_t(bias_count), cfg_.seed, kTensorBias, stream_, static_cast<float>(scale));
       e.bias = bias.get();
@@ -520,6 +512,19 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const G
     note_failure(e);
   }
   return run;
+}
+
+double ProblemRunner::draw_epilogue_alpha(const double* d_ref, size_t count, GkGemmArgs& args, RefEpilogue& e, ProblemResult& r) {
+  const double rms = reference_rms(d_ref, count, stream_);
+  double scale = rms > 0 ? rms : 1.0;
+  if (info_.alpha) {
+    const double u = 0.5 + random_unit(cfg_.seed, kTensorAlpha, 0);
+    args.alpha = static_cast<float>(u / scale);
+    e.alpha = args.alpha;
+    r.alpha = args.alpha;
+    scale = u;
+  }
+  return scale;
 }
 
 void ProblemRunner::time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult&) {

@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "baseline.h"
+#include "reference.h"
 #include "results.h"
 #include "timing.h"
 
@@ -49,6 +50,10 @@ class ProblemRunner {
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
   void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
   void note_failure(const std::exception& e);
+  // The epilogue's alpha, drawn so that alpha·x has an rms of 0.5 to 1.5 over the `count` values of
+  // the fp64 reference x (see run_checked): set in args, e and r when the kernel has alpha. Returns
+  // the scale of alpha·x (of x without alpha), which the bias is drawn at.
+  double draw_epilogue_alpha(const double* d_ref, size_t count, GkGemmArgs& args, RefEpilogue& e, ProblemResult& r);
   // The device's copy bandwidth in GB/s (bytes read + written by a large device-to-device
   // cudaMemcpyAsync, median of several), measured the first time a GEMV problem asks for it.
   double copy_gbps();

@@ -19,20 +19,24 @@ const root = process.cwd();
 let work: string;
 let messages: Map<string, string>;
 
-beforeAll(async () => {
+/**
+ * Builds test/support/check_refusals_grouped.cu around one generated grouped kernel (host code only,
+ * no GPU needed), runs it and returns its "case|message" lines as a map.
+ */
+async function refusalsOf(kernelFile: string, target: "sm_90a" | "sm_100a", binaryName: string): Promise<Map<string, string>> {
   const { nvcc } = await findToolchain();
-  work = mkdtempSync(join(tmpdir(), "gemmkit-refusals-grouped-"));
-  const binary = join(work, "check_refusals_grouped");
-  const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
-  const build = await execa(nvcc, [...flags, "generated/grouped_gemm_bf16.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
-    cwd: root,
-    reject: false,
-    all: true,
-  });
+  const binary = join(work, binaryName);
+  const flags = compileFlags(target).filter((f) => f !== "-Xptxas" && f !== "-v");
+  const build = await execa(nvcc, [...flags, kernelFile, "test/support/check_refusals_grouped.cu", "-o", binary], { cwd: root, reject: false, all: true });
   if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
   const run = await execa(binary, [], { reject: false, all: true });
-  if (run.exitCode !== 0) throw new Error(`check_refusals_grouped failed:\n${run.all}`);
-  messages = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+  if (run.exitCode !== 0) throw new Error(`${binaryName} failed:\n${run.all}`);
+  return new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "gemmkit-refusals-grouped-"));
+  messages = await refusalsOf("generated/grouped_gemm_bf16.cu", "sm_90a", "check_refusals_grouped");
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -66,18 +70,7 @@ describe("gk_check of a grouped GEMM", () => {
 describe("gk_check of a block-scaled (NVFP4) grouped GEMM on sm_100a", () => {
   let nvfp4: Map<string, string>;
   beforeAll(async () => {
-    const { nvcc } = await findToolchain();
-    const binary = join(work, "check_refusals_grouped_nvfp4");
-    const flags = compileFlags("sm_100a").filter((f) => f !== "-Xptxas" && f !== "-v");
-    const build = await execa(nvcc, [...flags, "generated/grouped_nvfp4_sm100.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
-      cwd: root,
-      reject: false,
-      all: true,
-    });
-    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
-    const run = await execa(binary, [], { reject: false, all: true });
-    if (run.exitCode !== 0) throw new Error(`check_refusals_grouped (nvfp4) failed:\n${run.all}`);
-    nvfp4 = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+    nvfp4 = await refusalsOf("generated/grouped_nvfp4_sm100.cu", "sm_100a", "check_refusals_grouped_nvfp4");
   });
 
   it("accepts groups with their scales, and names the group whose scales are missing", () => {
@@ -92,18 +85,7 @@ describe("gk_check of a block-scaled (NVFP4) grouped GEMM on sm_100a", () => {
 describe("gk_check of a grouped GEMM with an epilogue bias (one vector per group)", () => {
   let epi: Map<string, string>;
   beforeAll(async () => {
-    const { nvcc } = await findToolchain();
-    const binary = join(work, "check_refusals_grouped_epilogue");
-    const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
-    const build = await execa(nvcc, [...flags, "generated/grouped_gemm_bf16_epilogue.cu", "test/support/check_refusals_grouped.cu", "-o", binary], {
-      cwd: root,
-      reject: false,
-      all: true,
-    });
-    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
-    const run = await execa(binary, [], { reject: false, all: true });
-    if (run.exitCode !== 0) throw new Error(`check_refusals_grouped (epilogue) failed:\n${run.all}`);
-    epi = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+    epi = await refusalsOf("generated/grouped_gemm_bf16_epilogue.cu", "sm_90a", "check_refusals_grouped_epilogue");
   });
 
   it("accepts groups with their biases, and names the group whose bias is missing or misaligned", () => {
