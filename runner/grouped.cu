@@ -493,30 +493,14 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
 
   // The baseline's last block, then its output checked like the kernel's (worst group).
   time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
-  if (!base.impl) {
-    if (!base.message.empty()) r.baseline_message = base.message;
-    return;
-  }
-  try {
-    const TimingResult bt = summarize(base.samples_us);
-    BaselineResult br;
-    br.name = base.impl->name();
-    br.epilogue = base.impl->epilogue();
-    br.us = bt.median_us;
-    br.tflops = flop / (bt.median_us * 1e6);
-    // A baseline that leaves the epilogue out computes something else: timed, never compared.
-    if (base.impl->computes_epilogue()) {
-      const GroupErrors bw = worst_of(check_groups());
-      br.rel_err = bw.rel_err;
-      br.max_err = bw.max_err;
-      br.unwritten = bw.unwritten;
-    }
-    r.baseline = br;
-    if (r.us && *r.us > 0) r.ratio = br.us / *r.us;
-  } catch (const std::exception& e) {
-    r.baseline_message = std::string("baseline error: ") + e.what();
-    note_failure(e);
-  }
+  finish_baseline(base, flop, [&] {
+    const GroupErrors bw = worst_of(check_groups());
+    ErrorStats st;
+    st.rel_err = bw.rel_err;
+    st.max_err = bw.max_err;
+    st.nonfinite = bw.unwritten;
+    return st;
+  }, r);
 }
 
 }  // namespace gkr

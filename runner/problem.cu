@@ -463,7 +463,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
 
   // The baseline's (second) block ends with its own output in D: check that one too.
   time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
-  finish_baseline(base, s, d, d_ref.as<double>(), r);
+  finish_baseline(base, flops(s, info_.op), [&] { return compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m * s.l, s.n, stream_); }, r);
   if (gemv && r.baseline) r.base_gbps = double(moved_bytes) / (r.baseline->us * 1e3);
 }
 
@@ -544,7 +544,7 @@ void ProblemRunner::time_baseline_block(BaselineRun& run, int reps, int warmup, 
   }
 }
 
-void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r) {
+void ProblemRunner::finish_baseline(BaselineRun& run, double flop, const std::function<ErrorStats()>& check, ProblemResult& r) {
   if (!run.impl) {
     if (!run.message.empty()) r.baseline_message = run.message;
     return;
@@ -555,10 +555,10 @@ void ProblemRunner::finish_baseline(BaselineRun& run, const Shape& s, void* d, c
     br.name = run.impl->name();
     br.epilogue = run.impl->epilogue();
     br.us = t.median_us;
-    br.tflops = flops(s, info_.op) / (t.median_us * 1e6);
+    br.tflops = flop / (t.median_us * 1e6);
     // A baseline that leaves the epilogue out computes something else: timed, never compared.
     if (run.impl->computes_epilogue()) {
-      const ErrorStats st = compare_output(d, info_.out, s.n, d_ref, s.m * s.l, s.n, stream_);
+      const ErrorStats st = check();
       br.rel_err = st.rel_err;
       br.max_err = st.max_err;
       br.unwritten = st.nonfinite;

@@ -2,11 +2,13 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common.h"
+#include "compare.h"
 #include "baseline.h"
 #include "reference.h"
 #include "results.h"
@@ -48,7 +50,10 @@ class ProblemRunner {
   // The baseline of the problem the kernel runs with `args` (its buffers, alpha and bias).
   BaselineRun start_baseline(const Shape& s, const GkGemmArgs& args);
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
-  void finish_baseline(BaselineRun& run, const Shape& s, void* d, const double* d_ref, ProblemResult& r);
+  // The baseline's result: its median time for `flop` operations and the ratio, and — when it
+  // computes the kernel's whole epilogue — its output checked by `check` (which compares D, where
+  // the baseline's last run left its output, with the reference).
+  void finish_baseline(BaselineRun& run, double flop, const std::function<ErrorStats()>& check, ProblemResult& r);
   void note_failure(const std::exception& e);
   // The epilogue's alpha, drawn so that alpha·x has an rms of 0.5 to 1.5 over the `count` values of
   // the fp64 reference x (see run_checked): set in args, e and r when the kernel has alpha. Returns
