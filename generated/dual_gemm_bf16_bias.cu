@@ -664,9 +664,9 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
 extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"dual_gemm_bf16_bias", "sm_90a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
-                                    /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_DUAL_GEMM_SILU_MUL,
-                                    /*alpha=*/1, /*bias_type=*/GK_BF16, /*bias=*/1, /*activation=*/GK_ACT_NONE
-  };
+                                    /*scale=*/GkDType{}, /*scale_vector=*/0,
+                                    /*op=*/GK_OP_DUAL_GEMM_SILU_MUL,
+                                    /*alpha=*/1, /*bias_type=*/GK_BF16, /*bias=*/1, /*activation=*/GK_ACT_NONE };
   return &info;
 }
 

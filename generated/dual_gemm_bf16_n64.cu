@@ -612,7 +612,9 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
 extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"dual_gemm_bf16_n64", "sm_90a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
-                                    /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_DUAL_GEMM_SILU_MUL};
+                                    /*scale=*/GkDType{}, /*scale_vector=*/0,
+                                    /*op=*/GK_OP_DUAL_GEMM_SILU_MUL,
+                                   };
   return &info;
 }
 

@@ -573,7 +573,10 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
 
 extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"gemm_bf16_m64", "sm_90a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
-                                    kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK};
+                                    kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
+                                    /*scale=*/GkDType{}, /*scale_vector=*/0,
+                                    /*op=*/GK_OP_GEMM,
+                                   };
   return &info;
 }
 

@@ -778,7 +778,8 @@ extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"gemm_mxfp8_sm100", "sm_100a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
                                     kTypeScale, kScaleVector,
-  };
+                                    /*op=*/GK_OP_GEMM,
+                                   };
   return &info;
 }
 

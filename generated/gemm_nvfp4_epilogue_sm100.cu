@@ -847,8 +847,7 @@ extern "C" const GkKernelInfo* gk_kernel_info() {
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
                                     kTypeScale, kScaleVector,
                                     /*op=*/GK_OP_GEMM,
-                                    /*alpha=*/1, /*bias_type=*/GK_FP16, /*bias=*/1, /*activation=*/GK_ACT_SILU,
-  };
+                                    /*alpha=*/1, /*bias_type=*/GK_FP16, /*bias=*/1, /*activation=*/GK_ACT_SILU };
   return &info;
 }
 

@@ -637,9 +637,10 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
 extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"grouped_gemm_bf16_epilogue", "sm_90a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
-                                    /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_GROUPED_GEMM,
-                                    /*alpha=*/1, /*bias_type=*/GK_BF16, /*bias=*/1,
-                                    /*activation=*/GK_ACT_SILU, /*max_groups=*/kMaxGroups};
+                                    /*scale=*/GkDType{}, /*scale_vector=*/0,
+                                    /*op=*/GK_OP_GROUPED_GEMM,
+                                    /*alpha=*/1, /*bias_type=*/GK_BF16, /*bias=*/1, /*activation=*/GK_ACT_SILU,
+                                    /*max_groups=*/kMaxGroups};
   return &info;
 }
 

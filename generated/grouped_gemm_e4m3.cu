@@ -580,9 +580,10 @@ extern "C" const char* gk_check(const GkGemmArgs* args) {
 extern "C" const GkKernelInfo* gk_kernel_info() {
   static const GkKernelInfo info = {"grouped_gemm_e4m3", "sm_90a", kTypeA, kTypeB, kTypeD, kTileM, kTileN, kTileK,
                                     kClusterM, kClusterN, kStages, kThreads, static_cast<int>(kSmemBytes), kSplitK,
-                                    /*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_GROUPED_GEMM,
-                                    /*alpha=*/0, /*bias_type=*/GkDType{}, /*bias=*/0,
-                                    /*activation=*/GK_ACT_NONE, /*max_groups=*/kMaxGroups};
+                                    /*scale=*/GkDType{}, /*scale_vector=*/0,
+                                    /*op=*/GK_OP_GROUPED_GEMM,
+                                    /*alpha=*/0, /*bias_type=*/GkDType{}, /*bias=*/0, /*activation=*/GK_ACT_NONE,
+                                    /*max_groups=*/kMaxGroups};
   return &info;
 }
 

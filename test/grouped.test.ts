@@ -115,7 +115,8 @@ describe("grouped GEMM plan and emit", () => {
     expect(cuda).toContain("const int n = table.shape[tile.group].n;");
     expect(cuda).toContain("table.bias[g] = p.bias;");
     expect(cuda).toContain("cudaLaunchKernelEx(&config, grouped_gemm_bf16_epilogue_kernel, table, args->alpha);");
-    expect(cuda).toContain("/*activation=*/GK_ACT_SILU, /*max_groups=*/kMaxGroups");
+    expect(cuda).toContain("/*activation=*/GK_ACT_SILU,");
+    expect(cuda).toContain("/*max_groups=*/kMaxGroups};");
     // Without an epilogue nothing of it is emitted.
     const plain = emit(plan({ spec, budget: sm90Budget(spec), source: "kernels/grouped_gemm_bf16.ts" }));
     expect(plain).not.toContain("table.bias");
