@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emit } from "../src/codegen/emit.js";
 import { plan } from "../src/codegen/plan.js";
 import { groupShapes } from "../src/dsl/index.js";
-import { sm90Budget } from "../src/dsl/budget.js";
+import { sm100Budget, sm90Budget } from "../src/dsl/budget.js";
+import { NVFP4, sm100Spec } from "./support/sm100Specs.js";
 import type { GroupedProblem, KernelSpec } from "../src/dsl/types.js";
 import { compileFlags, findToolchain } from "../src/cli/nvcc.js";
 import { grouped_gemm_bf16, grouped_gemm_bf16_n192, grouped_gemm_bf16_streamk } from "../kernels/grouped_gemm_bf16.js";
@@ -117,6 +118,13 @@ describe("grouped GEMM plan and emit", () => {
     expect(cuda).toContain("cudaLaunchKernelEx(&config, grouped_gemm_bf16_epilogue_kernel, table, args->alpha);");
     expect(cuda).toContain("/*activation=*/GK_ACT_SILU,");
     expect(cuda).toContain("/*max_groups=*/kMaxGroups};");
+    // sm_100a: the same table entries and kernel argument, read by its epilogue warps.
+    const sm100 = sm100Spec({ maxGroups: 8, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 4, epilogue: { alpha: true, bias: "fp16", activation: "silu" } });
+    const sm100Cuda = emit(plan({ spec: sm100, budget: sm100Budget(sm100), source: "test" }));
+    expect(sm100Budget(sm100).groupTableBytes).toBe(Math.ceil((8 * (5 * 128 + 40 + 8) + 16) / 128) * 128);
+    expect(sm100Cuda).toContain("GroupTable table, float alpha)");
+    expect(sm100Cuda).toContain("const ElementBias* bias = static_cast<const ElementBias*>(table.bias[tile.group]);");
+    expect(sm100Cuda).toContain("table.bias[g] = p.bias;");
     // Without an epilogue nothing of it is emitted.
     const plain = emit(plan({ spec, budget: sm90Budget(spec), source: "kernels/grouped_gemm_bf16.ts" }));
     expect(plain).not.toContain("table.bias");

@@ -140,6 +140,9 @@ const SAMPLE_SM100: Record<string, Sm100SpecOptions> = {
   // Epilogues: bf16 out (64-column chunks, the most bias registers) with every step, a CTA pair with fp32 out.
   sm100_epi_bf16_128x256x64_all: { a: "bf16", mma: [128, 256, 64], stages: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
   sm100_epi_e4m3_pair_256x128x128_fp32out_relu: { a: "e4m3", out: "fp32", mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5, epilogue: { bias: "bf16", activation: "relu" } },
+  // Grouped with the epilogue: NVFP4 with every step (a bias vector per group), bf16 with a bias only.
+  sm100_grouped_nvfp4_128x128x256_epilogue: { maxGroups: 8, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 4, raster: "m", swizzle: 1, epilogue: { alpha: true, bias: "fp16", activation: "silu" } },
+  sm100_grouped_bf16_128x256x64_bias: { maxGroups: 16, a: "bf16", mma: [128, 256, 64], stages: 4, raster: "m", swizzle: 1, epilogue: { bias: "bf16" } },
 };
 
 describe("a sample of valid sm_100a configs", () => {

@@ -252,20 +252,6 @@ describe("each rule, violated alone", () => {
     // 77 groups × (3 × 128 + 40) + 16 = 32,664, padded to 32,768 bytes > 32,764 (76 groups: 32,256).
     "GROUPED-GEMM-MAX-GROUPS": { spec: groupedSpec({ maxGroups: 77 }), path: "op.maxGroups", value: "77", legal: /from 1 to 76/ },
     "GROUPED-GEMM-CLUSTER": { spec: groupedSpec({ cluster: [1, 2] }), path: "tiler.cluster", value: "[1,2]", legal: /cluster: \[1, 1\] for groupedGemm/ },
-    // sm_100a's grouped GEMM keeps the plain store(); sm_90a's takes every epilogue option.
-    "GROUPED-GEMM-EPILOGUE": {
-      spec: untyped(
-        {
-          ...sm100Spec({ mma: [128, 128, 64] }),
-          op: { kind: "groupedGemm", a: "bf16", b: "bf16", out: "bf16", accumulator: "fp32", maxGroups: 16 },
-          problems: [{ m: [80, 176], n: [4096], k: [7168] }],
-        },
-        (x) => (x.epilogue = { kind: "store", activation: "relu" }),
-      ),
-      path: "epilogue.activation",
-      value: '"relu"',
-      legal: /store\(\) without options for groupedGemm on sm_100a, or target sm_90a/,
-    },
     "GROUPED-GEMM-SCHED": { spec: groupedSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 for groupedGemm \(streamK: true/ },
     "PROBLEM-GROUPS": {
       spec: groupedSpec({ groupedProblems: [{ m: [80, 176, 128], n: [4096, 2048], k: [7168] }] }),

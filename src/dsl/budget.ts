@@ -302,6 +302,9 @@ export function sm100Budget(spec: KernelSpec): Sm100Budget {
     scaleColumnsPerStage,
     tmemColumns,
     tmemAllocColumns: Math.max(SM100.tmem.value.minAllocColumns, nextPowerOfTwo(tmemColumns)),
-    groupTableBytes: spec.op.kind === "groupedGemm" ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op)) : 0,
+    groupTableBytes:
+      spec.op.kind === "groupedGemm"
+        ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op), (spec.epilogue as Partial<KernelSpec["epilogue"]> | undefined)?.bias !== undefined)
+        : 0,
   };
 }

@@ -369,11 +369,6 @@ export const RULES = {
     summary: "a grouped GEMM is generated without split-K (splitK 1); stream-K (streamK: true) is how it balances the groups' work over the SMs",
     source: "templates/common/grouped_schedule.hbs: a unit is a whole output tile of one group, or with stream-K one CTA's range of (tile, k-block) iterations",
   },
-  "GROUPED-GEMM-EPILOGUE": {
-    kind: "generator",
-    summary: "a grouped GEMM on sm_100a is generated with store() without alpha, bias or activation; on sm_90a it takes all three (alpha for the launch, a bias vector per group, in the group table)",
-    source: "templates/sm100/gemm.cu.hbs: its grouped epilogue warps read no group table entry beyond D's tensor map",
-  },
   "PROBLEM-GROUPS": {
     kind: "generator",
     summary: "a grouped GEMM's problem lists m, n and k per group (lists of one length, or one number for every group), with at most op.maxGroups groups; every other op takes one number per dimension",

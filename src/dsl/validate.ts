@@ -648,18 +648,6 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     );
   }
   if (isRecord(epilogue) && (epilogue["kind"] === "store" || epilogue["kind"] === "siluMul")) checkEpilogueOptions(report, epilogue);
-  if (grouped && sm100 && isRecord(epilogue)) {
-    const options = (["alpha", "bias", "activation"] as const).filter((key) => epilogue[key] !== undefined);
-    if (options.length > 0) {
-      report(
-        "GROUPED-GEMM-EPILOGUE",
-        `epilogue.${options[0]}`,
-        `a grouped GEMM on sm_100a is generated with the plain store() epilogue; ${options.join(", ")} ${options.length === 1 ? "is" : "are"} generated for its grouped GEMM on sm_90a (bias one vector per group) and for gemm and GEMV on sm_100a`,
-        show(epilogue[options[0]!]),
-        "store() without options for groupedGemm on sm_100a, or target sm_90a",
-      );
-    }
-  }
 
   // -- problems ---------------------------------------------------------------------------------------
   const problems = s["problems"];

@@ -21,6 +21,8 @@ export interface Sm100SpecOptions {
   problems?: readonly Problem[];
   /** The epilogue's options (alpha, bias, activation); none when left out. */
   epilogue?: EpilogueOptions;
+  /** A grouped GEMM with this many groups at most (problems then list M per group). */
+  maxGroups?: number;
 }
 
 export const NVFP4: BlockScale = { dtype: "ue4m3", vector: 16 };
@@ -32,11 +34,14 @@ export function sm100Spec(o: Sm100SpecOptions = {}): KernelSpec {
   return {
     name: o.name ?? "test_kernel_sm100",
     target: "sm_100a",
-    op: { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
+    op:
+      o.maxGroups !== undefined
+        ? { kind: "groupedGemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", maxGroups: o.maxGroups, ...(o.scale ? { scale: o.scale } : {}) }
+        : { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [1, 1], ...(o.ctaGroup !== undefined ? { ctaGroup: o.ctaGroup } : {}) },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false, reduction: o.reduction ?? "workspace" },
     epilogue: { kind: "store", ...o.epilogue },
-    problems: o.problems ?? [{ m: 256, n: 256, k: 512 }],
+    problems: o.problems ?? (o.maxGroups !== undefined ? [{ m: [80, 176, 40], n: [4096], k: [7168] }] : [{ m: 256, n: 256, k: 512 }]),
   };
 }
