@@ -250,10 +250,10 @@ __device__ __forceinline__ void epilogue_drain(bool issuer) {
 // kPieceColumns columns: piece r — warpgroup r % kConsumerWarpgroups, column part
 // r / kConsumerWarpgroups — belongs to CTA r. Each CTA sends its fp32 partial of every piece it does
 // not own into the owner's receive slot for its split, each thread arriving on the owner's
-// receive_full barrier after its own stores; the owner adds its kSplitK - 1 slots to its own partial in slot order
-// (so the sum does not depend on which CTA finished first), hands the slots back through each
-// sender's slots_free barrier (again one arrival per thread), and stores its piece. No global
-// workspace, no counters.
+// receive_full barrier after its own stores; the owner adds its kSplitK - 1 slots to its own partial
+// in slot order (so the sum does not depend on which CTA finished first), hands the slots back
+// through each sender's slots_free barrier (again one arrival per thread), and stores its piece. No
+// global workspace, no counters.
 //
 // A slot holds one piece as [group j][thread t] float4: thread t's four accumulators of the piece's
 // j-th group of 8 columns. The owner's thread t holds the same elements of its tile, so both sides
