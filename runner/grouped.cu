@@ -364,21 +364,8 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     }
   }
 
-  TimingConfig tc;
-  tc.warmup = cfg_.warmup;
-  tc.reps = cfg_.reps;
-  tc.timeout_s = cfg_.timeout_s;
-  tc.flush = flush_.get();
-  tc.flush_bytes = flush_.bytes();
-  tc.poison = d_base;  // the whole slab: guards and gaps too, so a stray write of the last run shows
-  tc.poison_bytes = d_slab_bytes;
-  tc.stream = stream_;
-
-  const LaunchFn kernel = [&args](cudaStream_t st) -> std::string {
-    cudaError_t e = gk_launch(&args, st);
-    if (e == cudaSuccess) return std::string();
-    return std::string("gk_launch returned ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
-  };
+  // Poisoned: the whole slab, guards and gaps too, so a stray write of the last run shows.
+  const TimingConfig tc = timing_config(d_base, d_slab_bytes);
 
   // The baseline: a CUDA graph of one vendor GEMM per group, into the same D_g (set up outside timing).
   BaselineRun base;
@@ -417,27 +404,9 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
     }
   }
 
-  // Kernel and baseline alternate in blocks (drift hits both alike). The baseline's last block runs
-  // only after the kernel's output has been checked, so D never holds the baseline's output when the
-  // kernel is judged (with --reps 1 there is no baseline block between the kernel's).
-  const int first_half = (cfg_.reps + 1) / 2;
-  const int second_half = cfg_.reps - first_half;
-  std::vector<double> kernel_us;
-  auto time_block = [&](int reps, int warmup) {
-    TimingConfig block = tc;
-    block.reps = reps;
-    block.warmup = warmup;
-    const TimingResult t = time_launches(kernel, block);
-    kernel_us.insert(kernel_us.end(), t.samples_us.begin(), t.samples_us.end());
-  };
-  time_block(first_half, cfg_.warmup);
-  if (second_half > 0) {
-    time_baseline_block(base, first_half, cfg_.warmup, tc, r);
-    time_block(second_half, 2);
-  }
+  const TimingResult t = time_kernel_blocks(args, base, tc, r);
   double flop = 0;
   for (const GroupDims& x : dims) flop += 2.0 * x.m * double(x.n) * x.k;
-  const TimingResult t = summarize(kernel_us);
   r.us = t.median_us;
   r.tflops = flop / (t.median_us * 1e6);
 
@@ -492,7 +461,7 @@ void ProblemRunner::run_grouped_checked(const Shape& s, ProblemResult& r) {
   if (!why.empty()) r.message = why;
 
   // The baseline's last block, then its output checked like the kernel's (worst group).
-  time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
+  time_last_baseline_block(base, tc, r);
   finish_baseline(base, flop, [&] {
     const GroupErrors bw = worst_of(check_groups());
     ErrorStats st;

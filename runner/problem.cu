@@ -390,44 +390,10 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     reference_epilogue(d_ref.as<double>(), s.m * l, s.n, e, stream_);
   }
 
-  TimingConfig tc;
-  tc.warmup = cfg_.warmup;
-  tc.reps = cfg_.reps;
-  tc.timeout_s = cfg_.timeout_s;
-  tc.flush = flush_.get();
-  tc.flush_bytes = flush_.bytes();
-  tc.poison = d;
-  tc.poison_bytes = d_bytes;
-  tc.stream = stream_;
-
-  const LaunchFn kernel = [&args](cudaStream_t st) -> std::string {
-    cudaError_t e = gk_launch(&args, st);
-    if (e == cudaSuccess) return std::string();
-    return std::string("gk_launch returned ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
-  };
-
-  // The kernel and the baseline are timed in alternating blocks (kernel, baseline, kernel,
-  // baseline), so clock and temperature drift during the run affects both alike.
+  const TimingConfig tc = timing_config(d, d_bytes);
   BaselineRun base;
   if (cfg_.baseline) base = start_baseline(s, args);
-  const int first_half = (cfg_.reps + 1) / 2;
-  const int second_half = cfg_.reps - first_half;
-  std::vector<double> kernel_us;
-  auto time_block = [&](const LaunchFn& fn, int reps, int warmup, std::vector<double>& into) {
-    TimingConfig block = tc;
-    block.reps = reps;
-    block.warmup = warmup;
-    const TimingResult t = time_launches(fn, block);
-    into.insert(into.end(), t.samples_us.begin(), t.samples_us.end());
-  };
-  time_block(kernel, first_half, cfg_.warmup, kernel_us);
-  // With a single repetition there is no second kernel block: the baseline then runs only after the
-  // kernel's output has been checked, so that D still holds the kernel's output at the check.
-  if (second_half > 0) {
-    time_baseline_block(base, first_half, cfg_.warmup, tc, r);
-    time_block(kernel, second_half, 2, kernel_us);
-  }
-  const TimingResult t = summarize(kernel_us);
+  const TimingResult t = time_kernel_blocks(args, base, tc, r);
   r.us = t.median_us;
   r.tflops = flops(s, info_.op) / (t.median_us * 1e6);
   // A GEMV's traffic: A (e2m1 two per byte), B and D, and the scales it reads (m and n rows of
@@ -462,7 +428,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   if (!why.empty()) r.message = why;
 
   // The baseline's (second) block ends with its own output in D: check that one too.
-  time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
+  time_last_baseline_block(base, tc, r);
   finish_baseline(base, flops(s, info_.op), [&] { return compare_output(d, info_.out, s.n, d_ref.as<double>(), s.m * s.l, s.n, stream_); }, r);
   if (gemv && r.baseline) r.base_gbps = double(moved_bytes) / (r.baseline->us * 1e3);
 }
@@ -525,6 +491,49 @@ double ProblemRunner::draw_epilogue_alpha(const double* d_ref, size_t count, GkG
     scale = u;
   }
   return scale;
+}
+
+TimingConfig ProblemRunner::timing_config(void* poison, size_t poison_bytes) const {
+  TimingConfig tc;
+  tc.warmup = cfg_.warmup;
+  tc.reps = cfg_.reps;
+  tc.timeout_s = cfg_.timeout_s;
+  tc.flush = flush_.get();
+  tc.flush_bytes = flush_.bytes();
+  tc.poison = poison;
+  tc.poison_bytes = poison_bytes;
+  tc.stream = stream_;
+  return tc;
+}
+
+TimingResult ProblemRunner::time_kernel_blocks(const GkGemmArgs& args, BaselineRun& base, const TimingConfig& tc, ProblemResult& r) {
+  const LaunchFn kernel = [&args](cudaStream_t st) -> std::string {
+    cudaError_t e = gk_launch(&args, st);
+    if (e == cudaSuccess) return std::string();
+    return std::string("gk_launch returned ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+  };
+  const int first_half = (cfg_.reps + 1) / 2;
+  const int second_half = cfg_.reps - first_half;
+  std::vector<double> kernel_us;
+  auto time_block = [&](int reps, int warmup) {
+    TimingConfig block = tc;
+    block.reps = reps;
+    block.warmup = warmup;
+    const TimingResult t = time_launches(kernel, block);
+    kernel_us.insert(kernel_us.end(), t.samples_us.begin(), t.samples_us.end());
+  };
+  time_block(first_half, cfg_.warmup);
+  if (second_half > 0) {
+    time_baseline_block(base, first_half, cfg_.warmup, tc, r);
+    time_block(second_half, 2);
+  }
+  return summarize(kernel_us);
+}
+
+void ProblemRunner::time_last_baseline_block(BaselineRun& base, const TimingConfig& tc, ProblemResult& r) {
+  const int first_half = (cfg_.reps + 1) / 2;
+  const int second_half = cfg_.reps - first_half;
+  time_baseline_block(base, second_half > 0 ? second_half : first_half, second_half > 0 ? 2 : cfg_.warmup, tc, r);
 }
 
 void ProblemRunner::time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult&) {

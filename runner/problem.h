@@ -50,6 +50,14 @@ class ProblemRunner {
   // The baseline of the problem the kernel runs with `args` (its buffers, alpha and bias).
   BaselineRun start_baseline(const Shape& s, const GkGemmArgs& args);
   void time_baseline_block(BaselineRun& run, int reps, int warmup, const TimingConfig& tc, ProblemResult& r);
+  // The timing set-up of one problem: the run config's counts, the L2 flush, D's poison range.
+  TimingConfig timing_config(void* poison, size_t poison_bytes) const;
+  // The kernel and the baseline alternate in blocks so that clock and temperature drift hits both
+  // alike: kernel, baseline, kernel (time_kernel_blocks, which returns the kernel's summary), then —
+  // after the kernel's output has been checked, so that D still holds it then — the baseline's last
+  // block (time_last_baseline_block). With one repetition there is no baseline block in between.
+  TimingResult time_kernel_blocks(const GkGemmArgs& args, BaselineRun& base, const TimingConfig& tc, ProblemResult& r);
+  void time_last_baseline_block(BaselineRun& base, const TimingConfig& tc, ProblemResult& r);
   // The baseline's result: its median time for `flop` operations and the ratio, and — when it
   // computes the kernel's whole epilogue — its output checked by `check` (which compares D, where
   // the baseline's last run left its output, with the reference).
