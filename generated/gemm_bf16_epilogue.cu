@@ -42,7 +42,7 @@ constexpr int kClusterM = 2;
 constexpr int kClusterN = 1;
 constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 1;
-constexpr int kClusterCtas = kClusterSize;  // CTAs per launched cluster
+constexpr int kClusterCtas = 2;  // CTAs per launched cluster: kClusterSize, times kSplitK with a cluster reduction
 // Whether several work units may share an output tile (split-K or stream-K) and reduce in fp32.
 constexpr bool kSharedTiles = false;
 constexpr int kSwizzle = 8;

@@ -39,7 +39,7 @@ constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
 constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
 constexpr int kSplitK = 1;
-constexpr int kClusterCtas = kClusterSize;  // CTAs per launched cluster
+constexpr int kClusterCtas = 1;  // CTAs per launched cluster: kClusterSize, times kSplitK with a cluster reduction
 // Stream-K across the groups: several CTAs may share an output tile and reduce it in fp32.
 constexpr bool kSharedTiles = true;
 constexpr int kSwizzle = 1;

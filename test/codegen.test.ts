@@ -194,7 +194,7 @@ describe("split-K reduced inside a cluster", () => {
 
   it("leaves kernels without it unchanged in shape: no cluster code for a plain split-K", () => {
     const cu = cudaOf({ tile: [128, 64, 64], stages: 8, splitK: 2 });
-    expect(cu).toContain("constexpr int kClusterCtas = kClusterSize;");
+    expect(cu).toContain("constexpr int kClusterCtas = 1;");
     expect(cu).not.toContain("send_pieces");
     expect(cu).not.toContain("barrier_cluster_arrive");
   });

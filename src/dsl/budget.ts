@@ -107,6 +107,17 @@ export function clusterReductionShape(splits: number, consumerWarpgroups: number
   return { splits, piecesPerWarpgroup, pieceColumns, pieceBytes, receiveBytes: (splits - 1) * pieceBytes };
 }
 
+/**
+ * The group table of a spec's op: a grouped GEMM's (its tensor maps, shapes and — when the epilogue
+ * adds a bias — a bias pointer per group), 0 for other ops. The same on every target.
+ */
+export function specGroupTableBytes(spec: KernelSpec): number {
+  if (spec.op.kind !== "groupedGemm") return 0;
+  // The validator budgets unchecked specs too: the epilogue may be missing there.
+  const biasPointers = (spec.epilogue as Partial<KernelSpec["epilogue"]> | undefined)?.bias !== undefined;
+  return groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op), biasPointers);
+}
+
 /** Registers the producer warpgroup keeps after `setmaxnreg.dec` (it only issues TMA). */
 export const PRODUCER_REGISTERS = 40;
 /** Registers a consumer thread needs beside its accumulators (descriptors, loop state, epilogue). */
@@ -173,10 +184,7 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
     producerRegisters: PRODUCER_REGISTERS,
     consumerRegisters,
     accumulatorRegisters: (products * SM90.wgmmaM.value * tileN) / SM90.warpgroupThreads.value,
-    groupTableBytes:
-      spec.op.kind === "groupedGemm"
-        ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op), (spec.epilogue as Partial<KernelSpec["epilogue"]> | undefined)?.bias !== undefined)
-        : 0,
+    groupTableBytes: specGroupTableBytes(spec),
   };
 }
 
@@ -302,9 +310,6 @@ export function sm100Budget(spec: KernelSpec): Sm100Budget {
     scaleColumnsPerStage,
     tmemColumns,
     tmemAllocColumns: Math.max(SM100.tmem.value.minAllocColumns, nextPowerOfTwo(tmemColumns)),
-    groupTableBytes:
-      spec.op.kind === "groupedGemm"
-        ? groupTableBytes(spec.op.maxGroups, groupTensorMaps(spec.op), (spec.epilogue as Partial<KernelSpec["epilogue"]> | undefined)?.bias !== undefined)
-        : 0,
+    groupTableBytes: specGroupTableBytes(spec),
   };
 }
