@@ -2,8 +2,8 @@
 //
 // gemm_e4m3_m128: D[M,N] = A[M,K] · B[N,K]ᵀ on sm_90a
 //   A e4m3, B e4m3, D bf16, accumulation fp32; A, B and D row-major (A, B K-major).
-//   CTA tile 128×64×128, cluster 1×1, 8 shared-memory stages,
-//   2 consumer warpgroup(s) + 1 producer warpgroup = 384 threads,
+//   CTA tile 64×112×128, cluster 1×1, 9 shared-memory stages,
+//   1 consumer warpgroup(s) + 1 producer warpgroup = 256 threads,
 //   persistent tile walk: bands of 1 column(s) of cluster tiles along N; inside a band along the columns, then down M.
 #include <cuda.h>          // CUtensorMap and its enums only; the driver entry point is fetched at run time
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled
@@ -28,10 +28,10 @@ constexpr GkDType kTypeA = GK_E4M3;
 constexpr GkDType kTypeB = GK_E4M3;
 constexpr GkDType kTypeD = GK_BF16;
 
-constexpr int kTileM = 128;
-constexpr int kTileN = 64;
+constexpr int kTileM = 64;
+constexpr int kTileN = 112;
 constexpr int kTileK = 128;
-constexpr int kStages = 8;
+constexpr int kStages = 9;
 constexpr int kClusterM = 1;
 constexpr int kClusterN = 1;
 constexpr int kClusterSize = kClusterM * kClusterN;  // CTAs that multicast A and B tiles to each other
@@ -40,10 +40,10 @@ constexpr int kClusterCtas = 1;  // CTAs per launched cluster: kClusterSize, tim
 // Whether several work units may share an output tile (split-K or stream-K) and reduce in fp32.
 constexpr bool kSharedTiles = false;
 constexpr int kSwizzle = 1;
-constexpr int kThreads = 384;
-constexpr int kConsumerWarpgroups = 2;
+constexpr int kThreads = 256;
+constexpr int kConsumerWarpgroups = 1;
 constexpr int kProducerRegisters = 40;
-constexpr int kConsumerRegisters = 232;
+constexpr int kConsumerRegisters = 240;
 
 // K is loaded in 128-byte swizzle rows: 128 elements, 1 per stage.
 constexpr int kSwizzleRowBytes = 128;
@@ -52,29 +52,29 @@ constexpr int kSwizzleAtomsPerStage = 1;
 constexpr int kMmaK = 32;
 constexpr int kMmaPerAtom = kKPerSwizzleAtom / kMmaK;
 constexpr int kMmaM = 64;  // one warpgroup's rows (wgmma is m64nNk*)
-constexpr int kAccumulators = 32;
+constexpr int kAccumulators = 56;
 
 // Multicast: each CTA loads a 1/kClusterN slice of the A tile for its cluster row and a
 // 1/kClusterM slice of the B tile for its cluster column.
-constexpr int kASliceRows = 128;
-constexpr int kBSliceRows = 64;
+constexpr int kASliceRows = 64;
+constexpr int kBSliceRows = 112;
 constexpr int kBRowsPerCta = kTileN;  // every CTA holds its whole B tile (no CTA pairs on sm_90a)
 constexpr int kPacking = 1;           // TMA elements are the operand elements (no packed types on sm_90a)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
-constexpr uint32_t kABytesPerStage = 16384;
-constexpr uint32_t kBBytesPerStage = 8192;
+constexpr uint32_t kABytesPerStage = 8192;
+constexpr uint32_t kBBytesPerStage = 14336;
 constexpr uint32_t kTxBytesPerStage = kABytesPerStage + kBBytesPerStage;
 constexpr uint32_t kSmemA = 0;
-constexpr uint32_t kSmemB = 131072;
-constexpr uint32_t kSmemEpilogue = 196608;
-constexpr uint32_t kSmemBarriers = 229376;
-constexpr uint32_t kSmemBytes = 230544;  // including 1024 bytes of alignment slack
+constexpr uint32_t kSmemB = 73728;
+constexpr uint32_t kSmemEpilogue = 202752;
+constexpr uint32_t kSmemBarriers = 219136;
+constexpr uint32_t kSmemBytes = 220320;  // including 1024 bytes of alignment slack
 
 // Epilogue: each consumer warpgroup stores its 64 rows in chunks of one swizzle row of D,
 // through two buffers so that a TMA store drains one while the other fills.
-constexpr int kEpilogueColumns = 64;
-constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_128B;  // D's boxes are whole swizzle rows
+constexpr int kEpilogueColumns = 56;
+constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_NONE;  // narrow chunks: tile N is not whole rows
 constexpr int kEpilogueChunks = kTileN / kEpilogueColumns;
 constexpr uint32_t kEpilogueBufferBytes = kMmaM * kSwizzleRowBytes;
 
@@ -112,7 +112,7 @@ __device__ __forceinline__ void setmaxnreg_dec() {
   asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;" ::"n"(kRegisters));
 }
 
-// ---- sm_90a MMA atom: one warpgroup, m64n64k32 ----
+// ---- sm_90a MMA atom: one warpgroup, m64n112k32 ----
 
 // Shared-memory matrix descriptor (PTX ISA "Matrix Descriptor Format" for wgmma): bits 0-13 hold
 // the start address >> 4; the constant part (leading byte offset 16 B, stride byte offset 1024 B, swizzle 128B) is fixed by the planner.
@@ -128,17 +128,17 @@ __device__ __forceinline__ void wgmma_wait_group() {
   asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(kPending) : "memory");
 }
 
-// wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.e4m3: D(32 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
-__device__ __forceinline__ void wgmma_m64n64k32_f32_e4m3_e4m3(float (&d)[32], uint64_t desc_a, uint64_t desc_b) {
+// wgmma.mma_async.sync.aligned.m64n112k32.f32.e4m3.e4m3: D(56 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
+__device__ __forceinline__ void wgmma_m64n112k32_f32_e4m3_e4m3(float (&d)[56], uint64_t desc_a, uint64_t desc_b) {
   asm volatile(
       "{\n"
       ".reg .pred accumulate;\n"
       "setp.ne.b32 accumulate, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.e4m3\n"
-      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31},\n"
-      " %32, %33, accumulate, 1, 1;\n"
+      "wgmma.mma_async.sync.aligned.m64n112k32.f32.e4m3.e4m3\n"
+      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55},\n"
+      " %56, %57, accumulate, 1, 1;\n"
       "}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55])
       : "l"(desc_a), "l"(desc_b));
 }
 
@@ -241,10 +241,12 @@ __device__ __forceinline__ void epilogue_drain(bool issuer) {
   if (issuer) ptx::cp_async_bulk_wait_group_read(ptx::n32_t<0>{});
 }
 
-// Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer laid out as TMA's
-// SWIZZLE_128B expects: the 16-byte unit u of row r sits at unit u ^ (r % 8).
+// Store v0, v1 (columns col, col+1 of `row`) into a 64-row chunk buffer of kEpilogueColumns-wide
+// rows, unswizzled: tile N is not whole 128-byte rows, so D's tensor map has no swizzle and its box
+// rows are packed. (A warp writes 16 bytes in each of 8 rows kEpilogueColumns·sizeof(ElementD) bytes
+// apart: no bank conflict for 16- or 112-byte rows, 2-way for 32, 48, 80 or 96, 4-way for 64.)
 __device__ __forceinline__ void store_pair_to_chunk(uint8_t* buffer, int row, int col, float v0, float v1) {
-  __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(buffer + swizzle128_offset(row, col * static_cast<int>(sizeof(ElementD))));
+  __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(buffer + (row * kEpilogueColumns + col) * static_cast<int>(sizeof(ElementD)));
   *p = __floats2bfloat162_rn(v0, v1);
 }
 
@@ -354,7 +356,7 @@ gemm_e4m3_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
             // Inside a swizzle row, the k-th MMA starts k·kMmaK elements further along the row.
             const uint64_t desc_a = smem_descriptor(a_stage + atom * kTileM * kSwizzleRowBytes + step * kMmaK * sizeof(ElementA));
             const uint64_t desc_b = smem_descriptor(b_stage + atom * kTileN * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
-            wgmma_m64n64k32_f32_e4m3_e4m3(acc, desc_a, desc_b);
+            wgmma_m64n112k32_f32_e4m3_e4m3(acc, desc_a, desc_b);
           }
         }
         wgmma_commit_group();

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clusterReductionShape, sm90Budget } from "../src/dsl/budget.js";
+import { clusterReductionShape, sm90Budget, unswizzledChunkColumns } from "../src/dsl/budget.js";
 import { emit, TEMPLATES_DIR } from "../src/codegen/emit.js";
 import { plan } from "../src/codegen/plan.js";
 import { sm90Spec, type SpecOptions } from "./support/specs.js";
@@ -135,9 +135,30 @@ describe("narrow tiles", () => {
     expect(cu).toContain("swizzle128_offset(row, col * static_cast<int>(sizeof(ElementD)))");
   });
 
-  it("are refused above one row when they are not whole rows (GEN-EPILOGUE-N)", () => {
-    expect(sm90Budget(sm90Spec({ tile: [128, 96, 64] })).epilogueChunkColumns).toBe(64);
+  it("above one row and not whole rows, go out in the widest unswizzled chunks that divide the tile", () => {
+    expect(sm90Budget(sm90Spec({ tile: [64, 112, 64] }))).toMatchObject({ epilogueChunkColumns: 56, epilogueSwizzled: false });
+    expect(sm90Budget(sm90Spec({ tile: [128, 96, 64] }))).toMatchObject({ epilogueChunkColumns: 48, epilogueSwizzled: false });
     expect(sm90Budget(sm90Spec({ tile: [128, 24, 64], out: "fp32" }))).toMatchObject({ epilogueChunkColumns: 24, epilogueSwizzled: false });
+    expect(sm90Budget(sm90Spec({ tile: [128, 40, 64], out: "fp32" }))).toMatchObject({ epilogueChunkColumns: 20, epilogueSwizzled: false });
+    // 8 × 13: only 16-byte chunks divide it.
+    expect(sm90Budget(sm90Spec({ tile: [128, 104, 64] }))).toMatchObject({ epilogueChunkColumns: 8, epilogueSwizzled: false });
+    const p = planOf({ tile: [64, 112, 64], stages: 9 });
+    expect(p.epilogue).toMatchObject({ chunkColumns: 56, swizzled: false });
+    expect(emit(p)).toContain("constexpr int kEpilogueColumns = 56;");
+  });
+
+  it("unswizzled chunk widths: whole 16-byte units, at most one 128-byte row, dividing tile N", () => {
+    for (const outBytes of [2, 4]) {
+      for (let tileN = 8; tileN <= 256; tileN += 8) {
+        if (tileN % (128 / outBytes) === 0) continue;
+        const c = unswizzledChunkColumns(tileN, outBytes, 128);
+        expect(tileN % c, `${tileN} by ${outBytes}`).toBe(0);
+        expect((c * outBytes) % 16).toBe(0);
+        expect(c * outBytes).toBeLessThanOrEqual(128);
+        // the widest: no wider legal width divides tile N
+        for (let w = c + 16 / outBytes; w * outBytes <= 128; w += 16 / outBytes) expect(tileN % w).not.toBe(0);
+      }
+    }
   });
 });
 

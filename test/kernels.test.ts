@@ -99,6 +99,8 @@ const SAMPLE: Record<string, SpecOptions> = {
   bf16_128x56x64_narrow: { a: "bf16", tile: [128, 56, 64], stages: 8, raster: "m", swizzle: 1 },
   e4m3_64x40x128_narrow_fp16out: { a: "e4m3", out: "fp16", tile: [64, 40, 128], stages: 8 },
   bf16_128x24x64_narrow_fp32out_bias_relu: { a: "bf16", out: "fp32", tile: [128, 24, 64], stages: 10, epilogue: { bias: "bf16", activation: "relu" } },
+  // Tile N neither whole rows nor below one: 13 unswizzled 8-column chunks (104 = 8 × 13).
+  e4m3_128x104x128_chunks_of_8_bias: { a: "e4m3", tile: [128, 104, 128], stages: 6, epilogue: { bias: "bf16" } },
   grouped_bf16_128x56x64_narrow: { maxGroups: 8, a: "bf16", tile: [128, 56, 64], stages: 8, raster: "m", swizzle: 1 },
   // Grouped with the epilogue: stream-K (alpha after the workspace arguments) and a plain walk.
   grouped_e4m3_128x128x128_streamk_bias_gelu: { maxGroups: 8, a: "e4m3", tile: [128, 128, 128], stages: 6, streamK: true, raster: "m", swizzle: 1, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },

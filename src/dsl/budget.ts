@@ -22,10 +22,11 @@ export interface Sm90Budget {
   readonly consumerWarpgroups: number;
   /**
    * Columns of the output in one epilogue chunk: one 128-byte swizzle row, or, for a tile N that is
-   * not whole swizzle rows but fits in one (e.g. 56 bf16 columns), the whole tile N unswizzled.
+   * not whole swizzle rows (e.g. 56 or 112 bf16 columns), the widest unswizzled chunk that divides it
+   * (56 for both).
    */
   readonly epilogueChunkColumns: number;
-  /** Whether the chunks are 128-byte swizzled rows (false: one narrow unswizzled chunk per tile row). */
+  /** Whether the chunks are 128-byte swizzled rows (false: narrower unswizzled chunks). */
   readonly epilogueSwizzled: boolean;
   /** Per consumer warpgroup: two 64-row chunk buffers, so a TMA store can drain while the next fills. */
   readonly epilogueBytes: number;
@@ -127,6 +128,19 @@ export const CONSUMER_REGISTER_CEILING = 240;
 
 const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
 
+/**
+ * Columns of an unswizzled epilogue chunk for a tile N that is not whole swizzle rows: the widest
+ * divisor of tile N whose row is whole 16-byte units (TMA's box rule) and at most one swizzle row
+ * (the chunk buffer's row). 0 when there is none (tile N not whole 16-byte units).
+ */
+export function unswizzledChunkColumns(tileN: number, outBytes: number, swizzleBytes: number): number {
+  const unit = 16 / outBytes;
+  for (let columns = Math.floor(swizzleBytes / outBytes / unit) * unit; columns >= unit; columns -= unit) {
+    if (tileN % columns === 0) return columns;
+  }
+  return 0;
+}
+
 export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const [tileM, tileN, tileK] = spec.tiler.mma;
   const inBytes = DTYPES[spec.op.a].bytes;
@@ -135,10 +149,11 @@ export function sm90Budget(spec: KernelSpec): Sm90Budget {
   const kPerSwizzleAtom = swizzle / inBytes;
   const consumerWarpgroups = Math.max(1, Math.floor(tileM / SM90.wgmmaM.value));
   const swizzledChunkColumns = swizzle / outBytes;
-  // A narrow tile (e.g. N = 56: 128 tiles across N = 7168) is stored as one unswizzled chunk, if its
-  // row fits a swizzle row's buffer and is whole 16-byte units (TMA's box rule).
-  const narrowEpilogue = tileN % swizzledChunkColumns !== 0 && tileN * outBytes < swizzle && (tileN * outBytes) % 16 === 0;
-  const epilogueChunkColumns = narrowEpilogue ? tileN : swizzledChunkColumns;
+  // A tile N that is not whole swizzle rows (e.g. 56 or 112: 128 tiles across N = 7168) is stored in
+  // unswizzled chunks: the widest that divides tile N, fits a swizzle row's buffer and is whole
+  // 16-byte units (TMA's box rule). wgmma N is a multiple of 8, so 16 bytes always divide it.
+  const narrowEpilogue = tileN % swizzledChunkColumns !== 0;
+  const epilogueChunkColumns = narrowEpilogue ? unswizzledChunkColumns(tileN, outBytes, swizzle) : swizzledChunkColumns;
   const epilogueBytes = consumerWarpgroups * 2 * SM90.wgmmaM.value * swizzle;
   // The validator budgets unchecked specs too: the scheduler may be missing or malformed there.
   const scheduler = spec.scheduler as Partial<KernelSpec["scheduler"]> | undefined;

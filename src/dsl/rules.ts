@@ -163,8 +163,8 @@ export const RULES = {
   },
   "GEN-EPILOGUE-N": {
     kind: "generator",
-    summary: `tile N is whole epilogue chunks: a multiple of budget.epilogueChunkColumns (one ${SM90.swizzleBytes.value}-byte row of the output dtype); on sm_90a a tile N below one row is stored as one unswizzled chunk`,
-    source: `${GEMM_TEMPLATE} and ${SM100_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0)`,
+    summary: `sm_100a: tile N is whole epilogue chunks, a multiple of budget.epilogueChunkColumns (one ${SM100.swizzleBytes.value}-byte row of the output dtype). (On sm_90a every wgmma N is: a tile N that is not whole rows is stored in the widest unswizzled chunks that divide it.)`,
+    source: `${SM100_TEMPLATE}: static_assert(kTileN % kEpilogueColumns == 0); ${GEMM_TEMPLATE}: the same assert, met by sm90Budget's chunk choice`,
   },
   "SM90-CLUSTER": {
     kind: "hardware",
