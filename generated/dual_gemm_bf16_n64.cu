@@ -492,19 +492,23 @@ static cudaError_t encode_tensor_map(CUtensorMap* map, CUtensorMapDataType type,
 // thread launches a given kernel at a time.
 struct TensorMapCache {
   CUtensorMap a, b, d;
+  CUtensorMap b2;  // the dual GEMM's second weight
   bool valid = false;
   const void* a_ptr = nullptr;
   const void* b_ptr = nullptr;
   const void* d_ptr = nullptr;
   int m = 0, n = 0, k = 0;
   int64_t lda = 0, ldb = 0, ldd = 0;
+  const void* b2_ptr = nullptr;
+  int64_t ldb2 = 0;
 
   bool matches(const GkGemmArgs& g) const {
     return valid && a_ptr == g.a && b_ptr == g.b && d_ptr == g.d && m == g.m && n == g.n && k == g.k && lda == g.lda &&
-           ldb == g.ldb && ldd == g.ldd;
+           ldb == g.ldb && ldd == g.ldd && b2_ptr == g.b2 && ldb2 == g.ldb2;
   }
   void remember(const GkGemmArgs& g) {
     a_ptr = g.a, b_ptr = g.b, d_ptr = g.d, m = g.m, n = g.n, k = g.k, lda = g.lda, ldb = g.ldb, ldd = g.ldd;
+    b2_ptr = g.b2, ldb2 = g.ldb2;
     valid = true;
   }
 };
@@ -623,20 +627,14 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   // Encoding three tensor maps costs microseconds of host time, as much as a small GEMM takes on
   // the GPU: keep the last set and reuse it while the operands are the same.
   static TensorMapCache maps;
-  // B2 has its own tensor map, cached beside the others and keyed by its pointer and stride.
-  static CUtensorMap map_b2;
-  static const void* map_b2_ptr = nullptr;
-  static int64_t map_b2_ld = 0;
   cudaError_t err;
-  if (!maps.matches(*args) || map_b2_ptr != args->b2 || map_b2_ld != args->ldb2) {
+  if (!maps.matches(*args)) {
     maps.valid = false;
     if ((err = encode_tensor_map(&maps.a, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementA), args->a, args->m, args->k, args->lda, kASliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
     if ((err = encode_tensor_map(&maps.b, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), args->b, args->n, args->k, args->ldb, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
-    if ((err = encode_tensor_map(&map_b2, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), args->b2, args->n, args->k, args->ldb2, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
+    if ((err = encode_tensor_map(&maps.b2, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementB), args->b2, args->n, args->k, args->ldb2, kBSliceRows, kKPerSwizzleAtom)) != cudaSuccess) return err;
     if ((err = encode_tensor_map(&maps.d, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, sizeof(ElementD), args->d, args->m, args->n, args->ldd, kMmaM, kEpilogueColumns, kEpilogueSwizzle)) != cudaSuccess) return err;
     maps.remember(*args);
-    map_b2_ptr = args->b2;
-    map_b2_ld = args->ldb2;
   }
 
   Schedule schedule = make_schedule(args->m, args->n, args->k, 1);
@@ -651,5 +649,5 @@ extern "C" cudaError_t gk_launch(const GkGemmArgs* args, cudaStream_t stream) {
   // No cluster attribute for a 1-CTA cluster: a plain launch starts sooner.
   float* partials = kSharedTiles ? static_cast<float*>(args->workspace) : nullptr;
   int* split_counters = kSharedTiles ? reinterpret_cast<int*>(static_cast<uint8_t*>(args->workspace) + partials_bytes(schedule)) : nullptr;
-  return cudaLaunchKernelEx(&config, dual_gemm_bf16_n64_kernel, maps.a, maps.b, map_b2, maps.d, args->m, args->n, args->k, partials, split_counters);
+  return cudaLaunchKernelEx(&config, dual_gemm_bf16_n64_kernel, maps.a, maps.b, maps.b2, maps.d, args->m, args->n, args->k, partials, split_counters);
 }

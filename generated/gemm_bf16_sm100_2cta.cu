@@ -84,6 +84,7 @@ constexpr uint32_t kSmemBytes = 230544;
 
 // Tensor memory: 2 fp32 accumulators of kTileN columns (lane i = row i).
 constexpr int kAccumulatorStages = 2;
+constexpr uint32_t kAccumulatorColumns = 256;  // columns of one accumulator stage
 constexpr uint32_t kTmemColumns = 512;  // tcgen05.alloc takes a power of two >= 32; 512 are used
 
 // Epilogue: each epilogue warp reads its quarter of the TMEM lanes (32 rows) and stores them in
@@ -97,7 +98,7 @@ constexpr int kStoreElements = 8;  // outputs per 16-byte shared-memory store
 static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage, "tile K is whole swizzle rows");
 static_assert(kTileN % kEpilogueColumns == 0, "tile N is whole epilogue chunks");
 static_assert(kSmemA % 1024 == 0 && kSmemB % 1024 == 0 && kSmemEpilogue % 1024 == 0, "swizzled tiles are 1024-byte aligned");
-static_assert(kAccumulatorStages * kTileN <= static_cast<int>(kTmemColumns), "accumulators fit the tensor-memory allocation");
+static_assert(kAccumulatorStages * kAccumulatorColumns <= kTmemColumns, "accumulators fit the tensor-memory allocation");
 static_assert(kFirstEpilogueWarp + kEpilogueWarps == kThreads / 32 && kEpilogueWarps == 4, "four epilogue warps, one per TMEM lane quarter");
 
 // The shared helpers include bar_sync, which this kernel does not use.
@@ -394,7 +395,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
         // Wait until the epilogue has read this accumulator stage out of tensor memory.
         mbarrier_wait_parity(&tmem_empty[acc], acc_phase ^ 1);
         ptx::tcgen05_fence_after_thread_sync();
-        const uint32_t d_tmem = tmem_base + acc * kTileN;
+        const uint32_t d_tmem = tmem_base + acc * kAccumulatorColumns;
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&full[stage], phase);
           ptx::tcgen05_fence_after_thread_sync();
@@ -452,7 +453,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
       mbarrier_wait_parity(&tmem_full[acc], acc_phase);
       ptx::tcgen05_fence_after_thread_sync();
       // Lane field (bits 16-31): this warp's quarter; column field: the accumulator stage.
-      const uint32_t taddr = tmem_base + (static_cast<uint32_t>(quarter * kEpilogueRows) << 16) + acc * kTileN;
+      const uint32_t taddr = tmem_base + (static_cast<uint32_t>(quarter * kEpilogueRows) << 16) + acc * kAccumulatorColumns;
 #pragma unroll 1
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
         uint32_t v[kEpilogueColumns];

@@ -97,6 +97,7 @@ constexpr uint32_t kSmemBytes = 218240;
 
 // Tensor memory: 2 fp32 accumulators of kTileN columns (lane i = row i), then the scales of every stage.
 constexpr int kAccumulatorStages = 2;
+constexpr uint32_t kAccumulatorColumns = 128;  // columns of one accumulator stage
 constexpr uint32_t kTmemColumns = 512;  // tcgen05.alloc takes a power of two >= 32; 416 are used
 // Scales: tcgen05.cp .32x128b.warpx4 puts one 512-byte atom (128 rows × 4 scale columns) into 4
 // columns; 1 MMA(s) read one atom.
@@ -121,7 +122,7 @@ constexpr int kStoreElements = 8;  // outputs per 16-byte shared-memory store
 static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage, "tile K is whole swizzle rows");
 static_assert(kTileN % kEpilogueColumns == 0, "tile N is whole epilogue chunks");
 static_assert(kSmemA % 1024 == 0 && kSmemB % 1024 == 0 && kSmemEpilogue % 1024 == 0, "swizzled tiles are 1024-byte aligned");
-static_assert(kAccumulatorStages * kTileN <= static_cast<int>(kTmemColumns), "accumulators fit the tensor-memory allocation");
+static_assert(kAccumulatorStages * kAccumulatorColumns <= kTmemColumns, "accumulators fit the tensor-memory allocation");
 static_assert(kFirstEpilogueWarp + kEpilogueWarps == kThreads / 32 && kEpilogueWarps == 4, "four epilogue warps, one per TMEM lane quarter");
 
 // The shared helpers include bar_sync, which this kernel does not use.
@@ -452,7 +453,7 @@ gemm_nvfp4_epilogue_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, con
         // Wait until the epilogue has read this accumulator stage out of tensor memory.
         mbarrier_wait_parity(&tmem_empty[acc], acc_phase ^ 1);
         ptx::tcgen05_fence_after_thread_sync();
-        const uint32_t d_tmem = tmem_base + acc * kTileN;
+        const uint32_t d_tmem = tmem_base + acc * kAccumulatorColumns;
         for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&full[stage], phase);
           ptx::tcgen05_fence_after_thread_sync();
@@ -528,7 +529,7 @@ gemm_nvfp4_epilogue_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, con
       mbarrier_wait_parity(&tmem_full[acc], acc_phase);
       ptx::tcgen05_fence_after_thread_sync();
       // Lane field (bits 16-31): this warp's quarter; column field: the accumulator stage.
-      const uint32_t taddr = tmem_base + (static_cast<uint32_t>(quarter * kEpilogueRows) << 16) + acc * kTileN;
+      const uint32_t taddr = tmem_base + (static_cast<uint32_t>(quarter * kEpilogueRows) << 16) + acc * kAccumulatorColumns;
 #pragma unroll 1
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
         // This chunk's bias (the same columns for every lane, so each load is one broadcast), issued
@@ -835,7 +836,9 @@ struct ScaleMapCache {
   const void* sfb_ptr = nullptr;
   int m = 0, n = 0, k = 0;
 
-  bool matches(const GkGemmArgs& g) const { return valid && sfa_ptr == g.sfa && sfb_ptr == g.sfb && m == g.m && n == g.n && k == g.k; }
+  bool matches(const GkGemmArgs& g) const {
+    return valid && sfa_ptr == g.sfa && sfb_ptr == g.sfb && m == g.m && n == g.n && k == g.k;
+  }
   void remember(const GkGemmArgs& g) {
     sfa_ptr = g.sfa, sfb_ptr = g.sfb, m = g.m, n = g.n, k = g.k;
     valid = true;

@@ -144,6 +144,9 @@ const SAMPLE_SM100: Record<string, Sm100SpecOptions> = {
   sm100_epi_e4m3_pair_256x128x128_fp32out_relu: { a: "e4m3", out: "fp32", mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5, epilogue: { bias: "bf16", activation: "relu" } },
   // Grouped with the epilogue: NVFP4 with every step (a bias vector per group), bf16 with a bias only.
   sm100_grouped_nvfp4_128x128x256_epilogue: { maxGroups: 8, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 4, raster: "m", swizzle: 1, epilogue: { alpha: true, bias: "fp16", activation: "silu" } },
+  // The gated dual GEMM: B2 (and its scales) beside B, two accumulators per accumulator stage.
+  sm100_dual_mxfp8_128x128x128_bias_relu: { dual: true, a: "e4m3", scale: MXFP8, mma: [128, 128, 128], stages: 3, epilogue: { bias: "bf16", activation: "relu" } },
+  sm100_dual_bf16_128x64x64_cluster1x2_fp32out: { dual: true, a: "bf16", out: "fp32", mma: [128, 64, 64], cluster: [1, 2], stages: 6 },
   sm100_grouped_bf16_128x256x64_bias: { maxGroups: 16, a: "bf16", mma: [128, 256, 64], stages: 4, raster: "m", swizzle: 1, epilogue: { bias: "bf16" } },
 };
 

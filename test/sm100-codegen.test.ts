@@ -124,6 +124,69 @@ describe("sm_100a plan", () => {
   });
 });
 
+describe("sm_100a dual GEMM plan", () => {
+  const NVFP4_DUAL: Sm100SpecOptions = { ...NVFP4_TILE, dual: true, stages: 3 };
+
+  it("holds A, B1, B2 and the scales of all three per stage, without overlap", () => {
+    const p = planOf(NVFP4_DUAL);
+    const s = p.smem;
+    expect(p.dual).toBe(true);
+    const regions: [number, number][] = [
+      [s.aOffset, 3 * s.aBytesPerStage],
+      [s.bOffset, 3 * s.bBytesPerStage],
+      [s.b2Offset, 3 * s.bBytesPerStage],
+      [s.sfaOffset, 3 * s.sfaBytesPerStage],
+      [s.sfbOffset, 3 * s.sfbBytesPerStage],
+      [s.sfb2Offset, 3 * s.sfbBytesPerStage],
+      [s.epilogueOffset, 4 * 2 * 32 * 128],
+    ];
+    for (let i = 1; i < regions.length; i++) expect(regions[i]![0]).toBe(regions[i - 1]![0] + regions[i - 1]![1]);
+    expect(s.b2Offset % 1024).toBe(0);
+    // 128 rows × 128 bytes of A, B1, B2; 4 scale atoms of 512 bytes for each.
+    expect(p.tma.txBytesPerStage).toBe(3 * 128 * 128 + 3 * 4 * 512);
+    expect(s.totalBytes).toBeLessThanOrEqual(SM100.smemPerBlockBytes.value);
+  });
+
+  it("keeps one accumulator stage of two products when two would crowd out the scales", () => {
+    const p = planOf(NVFP4_DUAL);
+    expect(p.tmem.accumulatorStages).toBe(1);
+    expect(p.tmem.accumulatorColumnsPerStage).toBe(2 * 128);
+    expect(p.tmem.sfaColumn).toBe(256);
+    expect(p.tmem.sfbColumn).toBe(256 + 3 * 16);
+    expect(p.tmem.sfb2Column).toBe(p.tmem.sfbColumn + 3 * 16);
+    expect(p.tmem.columnsUsed).toBe(p.tmem.sfb2Column + 3 * 16);
+    // Without scales two stages of two 128-column products fill the 512 columns exactly.
+    const bf16 = planOf({ dual: true, mma: [128, 128, 64], stages: 4 });
+    expect(bf16.tmem).toMatchObject({ accumulatorStages: 2, accumulatorColumnsPerStage: 256, columnsUsed: 512 });
+    // A plain GEMM keeps its layout: no B2 region, one product per accumulator stage.
+    const plain = planOf(NVFP4_TILE);
+    expect(plain.dual).toBe(false);
+    expect(plain.smem.b2Offset).toBe(plain.smem.sfaOffset);
+    expect(plain.tmem.accumulatorColumnsPerStage).toBe(128);
+  });
+
+  it("issues both products per k-step, copies B2's scales and gates in the epilogue", () => {
+    const cu = cudaOf(NVFP4_DUAL);
+    const mmas = cu.match(/ptx::tcgen05_mma_block_scale_vec_4x\(/g) ?? [];
+    expect(mmas).toHaveLength(2);
+    expect(cu).toContain("d2_tmem, desc_a, desc_b2,");
+    expect(cu).toContain("sfb2_tmem + scale_atom * kSfbRowBlocks * kScaleAtomColumns, accumulate);");
+    expect(cu).toContain("scale_atom_descriptor(smem + kSmemSfb2 + stage * kSfbBytesPerStage");
+    expect(cu).toContain("map_sfb2, sfb_coords,");
+    expect(cu).toContain("map_b2, b_coords, &full[stage]);");
+    expect(cu).toContain("tcgen05_ld_32x32b_x64(v2, taddr + kTileN + chunk * kEpilogueColumns);");
+    expect(cu).toContain("v[i] = __float_as_uint(silu_mul(__uint_as_float(v[i]), __uint_as_float(v2[i])));");
+    expect(cu).toContain("maps.a, maps.b, maps.b2, scales.sfa, scales.sfb, scales.sfb2, maps.d");
+    expect(cu).toContain("/*op=*/GK_OP_DUAL_GEMM_SILU_MUL");
+    expect(cu).toContain("GK-B2:");
+    const dense = cudaOf({ dual: true, mma: [128, 128, 64], stages: 4 });
+    expect(dense.match(/ptx::tcgen05_mma\(/g) ?? []).toHaveLength(2);
+    expect(dense).not.toContain("sfb2");
+    const plain = cudaOf(NVFP4_TILE);
+    for (const text of ["b2", "silu_mul", "v2["]) expect(plain).not.toContain(text);
+  });
+});
+
 describe("sm_100a emit", () => {
   it("is deterministic: same config, same bytes", () => {
     expect(cudaOf(NVFP4_TILE)).toBe(cudaOf(NVFP4_TILE));
@@ -239,6 +302,22 @@ describe("generated sm_100a kernels", () => {
     if (c.exitCode !== 0) throw new Error(c.all);
     const counts = countTensorSass(await sassOf(cuobjdump, object));
     for (const op of e.sass) expect(counts[op as keyof typeof counts] ?? 0, `${file}: ${op}`).toBeGreaterThan(0);
+  });
+
+  it("has an NVFP4 dual GEMM whose PTX issues both products: twice the MMAs and TMEM loads of the plain GEMM of its tile", async () => {
+    const flags = compileFlags("sm_100a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const count = async (file: string): Promise<Record<string, number>> => {
+      const ptx = join(work, `${basename(file)}.count.ptx`);
+      const r = await execa(toolchain.nvcc, [...flags, "-ptx", file, "-o", ptx], { cwd: root, reject: false, all: true });
+      if (r.exitCode !== 0) throw new Error(r.all);
+      const text = readFileSync(ptx, "utf8");
+      const n = (re: RegExp): number => (text.match(re) ?? []).length;
+      return { mma: n(/tcgen05\.mma\./g), cp: n(/tcgen05\.cp\./g), ld: n(/tcgen05\.ld\./g) };
+    };
+    // Both 128×128×256 NVFP4: per stage 4 MMAs and 4 + 4 scale copies; the dual adds B2's 4 of each.
+    const [plain, dual] = await Promise.all([count("generated/gemm_nvfp4_m128_sm100.cu"), count("generated/dual_gemm_nvfp4_sm100.cu")]);
+    expect(plain.mma).toBeGreaterThan(0);
+    expect(dual).toEqual({ mma: 2 * plain.mma, cp: (3 * plain.cp) / 2, ld: 2 * plain.ld });
   });
 
   it("has a SIMT GEMV (NVFP4) whose PTX has no tensor-core or TMA instruction", async () => {

@@ -245,7 +245,6 @@ describe("each rule, violated alone", () => {
       value: '"gelu"',
       legal: /"alpha", "bias" or "activation" only/,
     },
-    "DUAL-GEMM-TARGET": { spec: dualSpec({ target: "sm_100a" }), path: "target", value: '"sm_100a"', legal: /target: "sm_90a" for dualGemm/ },
     "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
@@ -587,6 +586,8 @@ describe("sm_100a rules", () => {
     ["e4m3 x e5m2 CTA pair 256x256x128", sm100Spec({ a: "e4m3", b: "e5m2", mma: [256, 256, 128], cluster: [2, 1], ctaGroup: 2, stages: 3 })],
     ["NVFP4 128x128x256, 5 stages", sm100Spec({ a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 5 })],
     ["MXFP8 CTA pair 256x128x128", sm100Spec({ a: "e4m3", scale: MXFP8, mma: [256, 128, 128], cluster: [2, 1], ctaGroup: 2, stages: 5 })],
+    ["NVFP4 dual GEMM 128x128x256, 3 stages", sm100Spec({ dual: true, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 3 })],
+    ["bf16 dual GEMM 128x128x64, 1x2 cluster", sm100Spec({ dual: true, mma: [128, 128, 64], cluster: [1, 2], stages: 4 })],
   ];
   for (const [title, s] of valid) {
     it(`accepts ${title}, with its sm_100a budget`, () => {
@@ -596,6 +597,22 @@ describe("sm_100a rules", () => {
       expect(r.kernel.budget.target).toBe("sm_100a");
     });
   }
+
+  it("budgets a dual GEMM's second B, its scales and its accumulators", () => {
+    const nvfp4 = sm100Budget(sm100Spec({ dual: true, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 3 }));
+    // Per stage 3 × 16 KiB of data and 3 × 2 KiB of scales; 32 KiB of epilogue buffers.
+    expect(nvfp4).toMatchObject({ products: 2, accumulatorStages: 1, accumulatorColumns: 256, scaleColumnsPerStage: 48, tmemColumns: 400 });
+    expect(nvfp4.smemBytes).toBe(1024 + 3 * (3 * 16384 + 3 * 2048) + 32768 + nvfp4.barrierBytes);
+    const v = only(sm100Spec({ dual: true, a: "e2m1", scale: NVFP4, out: "fp16", mma: [128, 128, 256], stages: 4 }), "SM100-SMEM");
+    expect(v.message).toMatch(/4 × 55,296 B \(A, B1 and B2 tiles and their scales\)/);
+    expect(v.legal).toMatch(/stages <= 3 for this tile/);
+  });
+
+  it("generates a dual GEMM on sm_100a without B multicast, so without a CTA pair", () => {
+    const v = only(sm100Spec({ dual: true, mma: [256, 128, 64], cluster: [2, 1], ctaGroup: 2, stages: 4 }), "DUAL-GEMM-CLUSTER");
+    expect(v.message).toMatch(/no CTA pair, whose CTAs split B/);
+    expect(only(sm100Spec({ dual: true, mma: [128, 128, 64], cluster: [2, 1], stages: 4 }), "DUAL-GEMM-CLUSTER").message).not.toMatch(/CTA pair/);
+  });
 
   it("words an M of 256 on one CTA as needing a CTA pair", () => {
     const v = only(sm100Spec({ mma: [256, 128, 64] }), "SM100-MMA-M");

@@ -235,7 +235,10 @@ export interface Sm100Budget {
   /** Block scales: 512-byte atoms (128 rows × 4 scale columns) per stage along K, and their bytes. */
   readonly scaleAtomsPerStage: number;
   readonly sfaBytesPerStage: number;
+  /** Bytes of one B's scales per stage (a dual GEMM holds two sets: B1's and B2's). */
   readonly sfbBytesPerStage: number;
+  /** B tiles (with their scales) per stage and accumulators per accumulator stage: 1, or 2 for a dual GEMM. */
+  readonly products: number;
   /** Columns of the output in one epilogue chunk: one 128-byte swizzle row. */
   readonly epilogueChunkColumns: number;
   /** Per epilogue warp: two 32-row chunk buffers, so a TMA store drains one while the other fills. */
@@ -245,8 +248,12 @@ export interface Sm100Budget {
   readonly alignmentSlackBytes: number;
   readonly smemBytes: number;
   readonly threads: number;
+  /**
+   * Accumulator stages in tensor memory: 2 (the epilogue drains one tile while the MMA fills the
+   * next), or 1 for a dual GEMM whose two accumulators per stage leave no room for two stages.
+   */
   readonly accumulatorStages: number;
-  /** TMEM columns of the fp32 accumulators (N per stage) and of the block scales (all stages). */
+  /** TMEM columns of the fp32 accumulators (products × N per stage) and of the block scales (all stages). */
   readonly accumulatorColumns: number;
   readonly scaleColumnsPerStage: number;
   readonly tmemColumns: number;
@@ -283,20 +290,26 @@ export function sm100Budget(spec: KernelSpec): Sm100Budget {
   // A holds the scales of this CTA's rows; B those of all N rows (each CTA's MMA half needs them all).
   const sfaBytesPerStage = scaleAtomsPerStage * Math.ceil(ctaTileM / atom.rows) * atom.bytes;
   const sfbBytesPerStage = scaleAtomsPerStage * Math.ceil(tileN / atom.rows) * atom.bytes;
+  const products = spec.op.kind === "dualGemm" ? 2 : 1;
   const epilogueChunkColumns = swizzle / outBytes;
   const epilogueBytes = SM100_WARPS.epilogue * 2 * SM100_EPILOGUE_ROWS_PER_WARP * swizzle;
-  const barrierBytes = alignUp((2 * spec.stages + 2 * SM100_ACCUMULATOR_STAGES) * 8 + 4, 16);
   const aBytesPerStage = ctaTileM * tileK * inBytes;
   const bBytesPerStage = ctaTileNLoaded * tileK * inBytes;
   const alignmentSlackBytes = SM100.smemAlignBytes.value;
+  // tcgen05.cp puts one 512-byte scale atom into 4 columns of all 128 lanes.
+  const scaleColumnsPerStage = ((sfaBytesPerStage + products * sfbBytesPerStage) / atom.bytes) * atom.columns;
+  const columnsPerAccumulatorStage = products * tileN * SM100.accumulatorColumnsPerN.value;
+  // A dual GEMM keeps two accumulator stages only where they leave room for the scales (NVFP4 with
+  // N = 128: 2 × 2 × 128 columns would fill tensor memory).
+  const twoStagesFit = SM100_ACCUMULATOR_STAGES * columnsPerAccumulatorStage + spec.stages * scaleColumnsPerStage <= SM100.tmem.value.columns;
+  const accumulatorStages = products === 1 || twoStagesFit ? SM100_ACCUMULATOR_STAGES : 1;
+  const barrierBytes = alignUp((2 * spec.stages + 2 * accumulatorStages) * 8 + 4, 16);
   const smemBytes =
     alignmentSlackBytes +
-    spec.stages * (aBytesPerStage + bBytesPerStage + sfaBytesPerStage + sfbBytesPerStage) +
+    spec.stages * (aBytesPerStage + products * (bBytesPerStage + sfbBytesPerStage) + sfaBytesPerStage) +
     epilogueBytes +
     barrierBytes;
-  const accumulatorColumns = SM100_ACCUMULATOR_STAGES * tileN * SM100.accumulatorColumnsPerN.value;
-  // tcgen05.cp puts one 512-byte scale atom into 4 columns of all 128 lanes.
-  const scaleColumnsPerStage = ((sfaBytesPerStage + sfbBytesPerStage) / atom.bytes) * atom.columns;
+  const accumulatorColumns = accumulatorStages * columnsPerAccumulatorStage;
   const tmemColumns = accumulatorColumns + spec.stages * scaleColumnsPerStage;
   return {
     target: "sm_100a",
@@ -314,13 +327,14 @@ export function sm100Budget(spec: KernelSpec): Sm100Budget {
     scaleAtomsPerStage,
     sfaBytesPerStage,
     sfbBytesPerStage,
+    products,
     epilogueChunkColumns,
     epilogueBytes,
     barrierBytes,
     alignmentSlackBytes,
     smemBytes,
     threads: 32 * (SM100_WARPS.firstEpilogue + SM100_WARPS.epilogue),
-    accumulatorStages: SM100_ACCUMULATOR_STAGES,
+    accumulatorStages,
     accumulatorColumns,
     scaleColumnsPerStage,
     tmemColumns,

@@ -95,12 +95,21 @@ export function gemm<
 
 /**
  * Gated dual GEMM: D = silu(A·B1ᵀ) ⊙ (A·B2ᵀ), A: M×K, B1 and B2: N×K (dtype `b`), all K-major; both
- * products accumulated in fp32 from the same A. Its epilogue is `siluMul()`. sm_90a only.
+ * products accumulated in fp32 from the same A. Its epilogue is `siluMul()`. sm_90a and sm_100a; with
+ * `scale`, block-scaled like gemm() (sm_100a; B2 has scales of its own).
  */
-export function dualGemm<const A extends DType, const B extends DType, const Out extends DType>(
-  dtypes: { readonly a: A; readonly b: B; readonly out: Out } & CheckGemmDTypes<A, B, Out>,
-): DualGemmOp<A, B, Out> {
-  return { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" };
+export function dualGemm<
+  const A extends DType,
+  const B extends DType,
+  const Out extends DType,
+  const S extends BlockScale | undefined = undefined,
+>(
+  dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
+): DualGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+  const op = { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
+  const scale = dtypes.scale;
+  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as DualGemmOp<A, B, Out, S> &
+    (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
 /**

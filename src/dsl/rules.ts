@@ -339,11 +339,6 @@ export const RULES = {
     summary: `an epilogue builder (store(), siluMul()) takes the options ${EPILOGUE_OPTIONS.join(", ")} and no others`,
     source: "src/dsl/types.ts: EpilogueOptions",
   },
-  "DUAL-GEMM-TARGET": {
-    kind: "generator",
-    summary: `a dual GEMM is generated for ${SM90.target} only`,
-    source: `${GEMM_TEMPLATE}: the dual GEMM is a mode of the wgmma kernel; ${SM100_TEMPLATE} has none`,
-  },
   "DUAL-GEMM-SCHED": {
     kind: "generator",
     summary: "a dual GEMM is generated without split-K and stream-K (splitK 1, streamK false): the gated epilogue needs both complete fp32 products",
@@ -351,8 +346,8 @@ export const RULES = {
   },
   "DUAL-GEMM-CLUSTER": {
     kind: "generator",
-    summary: "a dual GEMM is generated with cluster M 1 ([1, 1], [1, 2], [1, 4]): A may be multicast along N; B1 and B2 are not multicast",
-    source: `${GEMM_TEMPLATE}: the dual GEMM's B2 loads are built and reviewed for the unicast B path only`,
+    summary: "a dual GEMM is generated with cluster M 1 ([1, 1], [1, 2], [1, 4]): A may be multicast along N; B1 and B2 are not multicast (so on sm_100a no CTA pair, whose two CTAs split B)",
+    source: `${GEMM_TEMPLATE} and ${SM100_TEMPLATE}: the dual GEMM's B2 loads are built and reviewed for the unicast B path only`,
   },
   "GROUPED-GEMM-MAX-GROUPS": {
     kind: "hardware",

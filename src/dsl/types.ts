@@ -37,18 +37,24 @@ export interface GemmOp<
 }
 
 /**
- * Gated dual GEMM (sm_90a): G = A·B1ᵀ and U = A·B2ᵀ from the same A, both accumulated in fp32, and
- * D = silu(G) ⊙ U (silu(x) = x / (1 + e^-x)) computed in fp32 by the `siluMul()` epilogue and
- * converted once to `out`. B1 (`b` at run time) and B2 (`b2`) are both N×K, K-major, of dtype `b`.
+ * Gated dual GEMM (sm_90a, sm_100a; block-scaled on sm_100a): G = A·B1ᵀ and U = A·B2ᵀ from the same
+ * A, both accumulated in fp32, and D = silu(G) ⊙ U (silu(x) = x / (1 + e^-x)) computed in fp32 by the
+ * `siluMul()` epilogue and converted once to `out`. B1 (`b` at run time) and B2 (`b2`) are both N×K,
+ * K-major, of dtype `b`; block-scaled, B2 has scales of its own (`sfb2`).
  */
-export interface DualGemmOp<A extends DType = DType, B extends DType = DType, Out extends DType = DType> {
+export interface DualGemmOp<
+  A extends DType = DType,
+  B extends DType = DType,
+  Out extends DType = DType,
+  S extends BlockScale | undefined = BlockScale | undefined,
+> {
   readonly kind: "dualGemm";
   readonly a: A;
   readonly b: B;
   readonly out: Out;
   readonly accumulator: "fp32";
-  /** A dual GEMM has no block scales (kept so that `op.scale` reads alike on every op). */
-  readonly scale?: undefined;
+  /** Block scales of A, B1 and B2 (sm_100a); absent for a plain dual GEMM. */
+  readonly scale?: S;
 }
 
 /**

@@ -207,15 +207,6 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         );
       }
     }
-    if (op["kind"] === "dualGemm" && sm100) {
-      report(
-        "DUAL-GEMM-TARGET",
-        "target",
-        `a dual GEMM (silu(A·B1ᵀ) ⊙ (A·B2ᵀ)) is not generated for ${show(target)}`,
-        show(target),
-        `target: "${SM90.target}" for dualGemm`,
-      );
-    }
     if (op["accumulator"] !== "fp32") {
       report("SPEC-FORM", "op.accumulator", `accumulator ${show(op["accumulator"])} is not supported: the tensor cores accumulate in fp32 here`, show(op["accumulator"]), `"fp32"`);
     }
@@ -373,11 +364,12 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     );
   }
 
-  if (sm90 && dual && cluster && cluster[0] !== 1 && (CLUSTER_WIDTHS as readonly number[]).includes(cluster[0])) {
+  if (dual && cluster && cluster[0] !== 1 && (CLUSTER_WIDTHS as readonly number[]).includes(cluster[0])) {
+    const pair = sm100 && tiler?.["ctaGroup"] === 2 ? ", and no CTA pair, whose CTAs split B" : "";
     report(
       "DUAL-GEMM-CLUSTER",
       "tiler.cluster[0]",
-      `cluster M ${fmt(cluster[0])}: a dual GEMM is generated without multicast of B1 and B2 (cluster M 1; A may be multicast along N)`,
+      `cluster M ${fmt(cluster[0])}: a dual GEMM is generated without multicast of B1 and B2 (cluster M 1; A may be multicast along N)${pair}`,
       fmt(cluster[0]),
       `cluster: [1, 1], [1, 2] or [1, 4] for dualGemm`,
     );
@@ -1057,8 +1049,9 @@ function checkSm100Resources(report: Report, spec: KernelSpec, budget: Sm100Budg
   const limit = SM100.smemPerBlockBytes.value;
   const tile = `${mmaM}×${tileN}×${tileK} ${spec.op.a}`;
   if (stagesIsCount && budget.smemBytes > limit) {
-    const perStage = budget.aBytesPerStage + budget.bBytesPerStage + budget.sfaBytesPerStage + budget.sfbBytesPerStage;
-    const scales = budget.format ? ` (A and B tiles and their scales)` : " of A and B tiles";
+    const perStage = budget.aBytesPerStage + budget.products * (budget.bBytesPerStage + budget.sfbBytesPerStage) + budget.sfaBytesPerStage;
+    const operands = budget.products === 2 ? "A, B1 and B2" : "A and B";
+    const scales = budget.format ? ` (${operands} tiles and their scales)` : ` of ${operands} tiles`;
     report(
       "SM100-SMEM",
       "stages",
@@ -1074,7 +1067,7 @@ function checkSm100Resources(report: Report, spec: KernelSpec, budget: Sm100Budg
     report(
       "SM100-TMEM",
       budget.scaleColumnsPerStage > 0 ? "stages" : "tiler.mma[1]",
-      `tensor memory needs ${fmt(budget.tmemColumns)} columns (${budget.accumulatorStages} accumulator stages × ${fmt(tileN)} + ${spec.stages} stages × ${budget.scaleColumnsPerStage} scale columns), more than the ${columns} of an SM`,
+      `tensor memory needs ${fmt(budget.tmemColumns)} columns (${budget.accumulatorStages} accumulator stage(s) × ${budget.products === 2 ? `2 products × ${fmt(tileN)}` : fmt(tileN)} + ${spec.stages} stages × ${budget.scaleColumnsPerStage} scale columns), more than the ${columns} of an SM`,
       `${fmt(budget.tmemColumns)} columns`,
       fit >= MIN_STAGES ? `stages <= ${fit} for this tile (${tile})` : "a smaller tile K",
     );

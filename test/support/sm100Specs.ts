@@ -23,6 +23,8 @@ export interface Sm100SpecOptions {
   epilogue?: EpilogueOptions;
   /** A grouped GEMM with this many groups at most (problems then list M per group). */
   maxGroups?: number;
+  /** A gated dual GEMM (op dualGemm, epilogue siluMul with the epilogue options). */
+  dual?: boolean;
 }
 
 export const NVFP4: BlockScale = { dtype: "ue4m3", vector: 16 };
@@ -37,11 +39,11 @@ export function sm100Spec(o: Sm100SpecOptions = {}): KernelSpec {
     op:
       o.maxGroups !== undefined
         ? { kind: "groupedGemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", maxGroups: o.maxGroups, ...(o.scale ? { scale: o.scale } : {}) }
-        : { kind: "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
+        : { kind: o.dual ? "dualGemm" : "gemm", a, b: o.b ?? a, out: o.out ?? "bf16", accumulator: "fp32", ...(o.scale ? { scale: o.scale } : {}) },
     tiler: { mma: o.mma ?? [128, 256, 64], cluster: o.cluster ?? [1, 1], ...(o.ctaGroup !== undefined ? { ctaGroup: o.ctaGroup } : {}) },
     stages: o.stages ?? 4,
     scheduler: { kind: "persistent", raster: o.raster ?? "n", swizzle: o.swizzle ?? 8, splitK: o.splitK ?? 1, streamK: o.streamK ?? false, reduction: o.reduction ?? "workspace" },
-    epilogue: { kind: "store", ...o.epilogue },
+    epilogue: { kind: o.dual ? "siluMul" : "store", ...o.epilogue },
     problems: o.problems ?? (o.maxGroups !== undefined ? [{ m: [80, 176, 40], n: [4096], k: [7168] }] : [{ m: 256, n: 256, k: 512 }]),
   };
 }

@@ -39,8 +39,12 @@ export interface Sm100KernelPlan {
    * scale maps when block-scaled) in a `tableBytes`-byte kernel parameter; false for other ops.
    */
   readonly grouped: false | { readonly maxGroups: number; readonly tableBytes: number };
-  /** No dual GEMM on sm_100a yet (DUAL-GEMM-TARGET); the shared producer reads this. */
-  readonly dual: false;
+  /**
+   * Gated dual GEMM: each stage holds A, B1 and B2 (and, block-scaled, the scales of all three); the
+   * MMA issuer accumulates both products into two tensor-memory accumulators per accumulator stage
+   * and the epilogue stores silu(G) ⊙ U.
+   */
+  readonly dual: boolean;
   readonly types: { readonly a: CudaType; readonly b: CudaType; readonly out: CudaType };
   /** The CTA tile: rows of D one CTA computes (one per TMEM lane), N, and K per stage. */
   readonly tile: { readonly m: number; readonly n: number; readonly k: number };
@@ -68,6 +72,9 @@ export interface Sm100KernelPlan {
     readonly bOffset: number;
     readonly sfaOffset: number;
     readonly sfbOffset: number;
+    /** B2's stages and its scales' (a dual GEMM; otherwise where the next region starts). */
+    readonly b2Offset: number;
+    readonly sfb2Offset: number;
     readonly epilogueOffset: number;
     readonly barrierOffset: number;
     readonly alignmentSlackBytes: number;
@@ -98,9 +105,12 @@ export interface Sm100KernelPlan {
   readonly tmem: {
     readonly allocColumns: number;
     readonly accumulatorStages: number;
-    /** First column of each operand's scales, and columns per stage. */
+    /** Columns of one accumulator stage: N, or 2 N for a dual GEMM (G's accumulator, then U's). */
+    readonly accumulatorColumnsPerStage: number;
+    /** First column of each operand's scales, and columns per stage (B2's as many as B's). */
     readonly sfaColumn: number;
     readonly sfbColumn: number;
+    readonly sfb2Column: number;
     readonly sfaColumnsPerStage: number;
     readonly sfbColumnsPerStage: number;
     readonly columnsUsed: number;
@@ -130,25 +140,29 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
   const ctaPair = budget.ctaGroup === 2;
   const format = budget.format;
 
-  // Shared memory from a 1024-byte-aligned base: A, B, their scales, the epilogue buffers, barriers.
+  const dual = budget.products === 2;
+  // Shared memory from a 1024-byte-aligned base: A, B, (B2,) their scales, the epilogue buffers, barriers.
   const aOffset = 0;
   const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
-  const sfaOffset = bOffset + spec.stages * budget.bBytesPerStage;
+  const b2Offset = bOffset + spec.stages * budget.bBytesPerStage;
+  const sfaOffset = b2Offset + (dual ? spec.stages * budget.bBytesPerStage : 0);
   const sfbOffset = sfaOffset + spec.stages * budget.sfaBytesPerStage;
-  const epilogueOffset = alignUp(sfbOffset + spec.stages * budget.sfbBytesPerStage, SM100.smemAlignBytes.value);
+  const sfb2Offset = sfbOffset + spec.stages * budget.sfbBytesPerStage;
+  const epilogueOffset = alignUp(sfb2Offset + (dual ? spec.stages * budget.sfbBytesPerStage : 0), SM100.smemAlignBytes.value);
   const barrierOffset = epilogueOffset + budget.epilogueBytes;
   const totalBytes = budget.smemBytes;
   const halfSm = SM100.smemPerSmBytes.value / 2;
 
-  const ownBytes = budget.aBytesPerStage + budget.bBytesPerStage + budget.sfaBytesPerStage + budget.sfbBytesPerStage;
+  const ownBytes = budget.aBytesPerStage + budget.products * (budget.bBytesPerStage + budget.sfbBytesPerStage) + budget.sfaBytesPerStage;
   const packing = 1 / Math.min(1, DTYPES[spec.op.a].bytes);
   const elementBytes = Math.max(1, DTYPES[spec.op.a].bytes);
 
-  // Tensor memory: the accumulator stages, then the scales of A and of B for every stage.
+  // Tensor memory: the accumulator stages, then the scales of A, of B (and of B2) for every stage.
   const sfaColumnsPerStage = (budget.sfaBytesPerStage / SM100.scaleAtom.value.bytes) * SM100.scaleAtom.value.columns;
   const sfbColumnsPerStage = (budget.sfbBytesPerStage / SM100.scaleAtom.value.bytes) * SM100.scaleAtom.value.columns;
   const sfaColumn = budget.accumulatorColumns;
   const sfbColumn = sfaColumn + spec.stages * sfaColumnsPerStage;
+  const sfb2Column = sfbColumn + spec.stages * sfbColumnsPerStage;
 
   const chunkColumns = budget.epilogueChunkColumns;
   const elementsPerStore = 16 / DTYPES[spec.op.out].bytes;
@@ -181,7 +195,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     target: "sm_100a",
     template: "sm100/gemm.cu.hbs",
     grouped: spec.op.kind === "groupedGemm" ? { maxGroups: spec.op.maxGroups, tableBytes: budget.groupTableBytes } : false,
-    dual: false,
+    dual,
     types: { a: cudaType(spec.op.a), b: cudaType(spec.op.b), out: cudaType(spec.op.out) },
     tile: { m: budget.ctaTileM, n: tileN, k: tileK },
     cluster: { m: clusterM, n: clusterN, size: clusterM * clusterN, multi: clusterM * clusterN > 1 },
@@ -201,6 +215,8 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
       bOffset,
       sfaOffset,
       sfbOffset,
+      b2Offset,
+      sfb2Offset,
       epilogueOffset,
       barrierOffset,
       alignmentSlackBytes: budget.alignmentSlackBytes,
@@ -222,8 +238,10 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     tmem: {
       allocColumns: budget.tmemAllocColumns,
       accumulatorStages: budget.accumulatorStages,
+      accumulatorColumnsPerStage: budget.accumulatorColumns / budget.accumulatorStages,
       sfaColumn,
       sfbColumn,
+      sfb2Column,
       sfaColumnsPerStage,
       sfbColumnsPerStage,
       columnsUsed: budget.tmemColumns,
@@ -231,7 +249,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
     scale,
     epilogue: {
       kind: "store",
-      ...planEpilogueMath(spec.epilogue, "A·Bᵀ, the fp32 accumulator", "column", cudaType(spec.op.out)),
+      ...planEpilogueMath(spec.epilogue, dual ? "silu(A·B1ᵀ) ⊙ (A·B2ᵀ), in fp32" : "A·Bᵀ, the fp32 accumulator", "column", cudaType(spec.op.out)),
       chunkColumns,
       rowsPerWarp: SM100_EPILOGUE_ROWS_PER_WARP,
       elementsPerStore,
