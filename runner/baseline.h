@@ -32,6 +32,9 @@ struct BaselineProblem {
   // all three launched by one launch() (timed as one unit).
   bool dual_silu_mul = false;
   const void* b2 = nullptr;
+  // A block-scaled dual GEMM (dual_silu_mul with scale_vector > 0): the scales of B2, in the layout of
+  // sfb. Its first GEMM takes (sfa, sfb), its second (sfa, sfb2), both by the block-scaled path.
+  const void* sfb2 = nullptr;
   // Batches (GEMV: n = 1): batch i uses A + i * stride_a, B + i * stride_b, D + i * stride_d
   // (elements). batch 1 is one plain GEMM.
   int batch = 1;

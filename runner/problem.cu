@@ -78,7 +78,10 @@ bool context_usable() {
 //  rounding and still ~5x below the fp32 tolerance. So the output dtype's tolerance stands. With
 //  fp8 inputs each product carries the fast-accumulation term above, and D's error is about their
 //  sum, so that term is doubled. A dual kernel that computed only A·Bᵀ (or used B for both) errs by
-//  O(1) relative, far above every tolerance.
+//  O(1) relative, far above every tolerance. A block-scaled dual GEMM (G with scales (sfa, sfb), U with
+//  (sfa, sfb2)) has exact products in both, as for one block-scaled GEMM above, so it too keeps the
+//  output dtype's tolerance; a kernel that scales B2 with sfb (or B with sfb2) multiplies each of U's
+//  K blocks by an unrelated factor of 1/15 .. 15 (ue4m3) or 1/16 .. 16 (ue8m0): O(1) relative again.
 //  Epilogues (GkKernelInfo::alpha / bias / activation): D = act(alpha·x + bias) with x the op's fp32
 //  result, all in fp32 and rounded once to the output dtype, against the same expression in fp64 on
 //  the fp64 x, with the same alpha (the float the kernel gets) and the same bias values (read from the
@@ -139,8 +142,6 @@ std::string kernel_device_mismatch(const GkKernelInfo& info, const DeviceInfo& d
     return std::string("runner: kernel reports bias dtype ") + dtype_name(info.bias_type) + " (bf16, fp16 or fp32)";
   if (info.activation < GK_ACT_NONE || info.activation > GK_ACT_SILU)
     return "runner: kernel reports activation " + std::to_string(info.activation) + ", which this runner does not know (0 none, 1 relu, 2 gelu, 3 silu)";
-  if (info.op == GK_OP_DUAL_GEMM_SILU_MUL && info.scale_vector != 0)
-    return "runner: a block-scaled dual GEMM is not supported";
   if (info.scale_vector < 0) return "runner: kernel reports scale_vector " + std::to_string(info.scale_vector) + " (< 0)";
   if (info.scale_vector > 0) {
     if (!dtype_is_scale(info.scale))
@@ -290,12 +291,13 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   const size_t a_bytes = tensor_bytes(info_.a, size_t(s.m) * s.k * l);
   const size_t b_bytes = tensor_bytes(info_.b, size_t(s.n) * s.k * l);
   const size_t d_bytes = tensor_bytes(info_.out, size_t(s.m) * s.n * l);
-  // Block scales: one blocked layout of A's and one of B's per batch, the batches packed (gemmkit_abi.h).
+  // Block scales: one blocked layout of A's and one of B's per batch, the batches packed (gemmkit_abi.h);
+  // a block-scaled dual GEMM (one batch) also one of B2's, the size of B's.
   const size_t sfa_batch = vec > 0 ? scale_layout_bytes(s.m, s.k, vec) : 0;
   const size_t sfb_batch = vec > 0 ? scale_layout_bytes(s.n, s.k, vec) : 0;
   // The epilogue's bias: one entry per column of D (GEMM, dual GEMM), or per row for a GEMV.
   const int bias_count = gemv ? s.m : s.n;
-  DeviceBuffer a, b, b2, sfa, sfb, d_alloc, ws, bias;
+  DeviceBuffer a, b, b2, sfa, sfb, sfb2, d_alloc, ws, bias;
   try {
     a.alloc(a_bytes);
     b.alloc(b_bytes);
@@ -304,6 +306,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
     if (vec > 0) {
       sfa.alloc(sfa_batch * l);
       sfb.alloc(sfb_batch * l);
+      if (dual) sfb2.alloc(sfb_batch);
     }
     d_alloc.alloc(d_bytes + 2 * kGuardBytes);
   } catch (const CudaFailure& e) {
@@ -320,6 +323,7 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   args.sfa = sfa.get();  // null for a plain GEMM
   args.sfb = sfb.get();
   args.b2 = b2.get();  // null unless dual
+  args.sfb2 = sfb2.get();  // null unless a block-scaled dual GEMM
   args.bias = bias.get();  // null unless the kernel adds a bias
   const size_t ws_bytes = gk_workspace_bytes(&args);
   ws.alloc(ws_bytes);
@@ -345,6 +349,8 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
       fill_block_scales(sfa.as<unsigned char>() + i * sfa_batch, info_.scale, s.m, s.k, vec, cfg_.seed, kTensorSFA | (uint32_t(i) << 8), stream_);
       fill_block_scales(sfb.as<unsigned char>() + i * sfb_batch, info_.scale, s.n, s.k, vec, cfg_.seed, kTensorSFB | (uint32_t(i) << 8), stream_);
     }
+    // B2's scales (a dual GEMM has one batch): from a hash stream of their own, like B2's data.
+    if (dual) fill_block_scales(sfb2.get(), info_.scale, s.n, s.k, vec, cfg_.seed, kTensorSFB2, stream_);
     scales.sfa = sfa.get();
     scales.sfb = sfb.get();
     scales.type = info_.scale;
@@ -366,8 +372,11 @@ void ProblemRunner::run_checked(const Shape& s, ProblemResult& r) {
   }
   if (dual) {
     // ref = silu(A·Bᵀ) ⊙ (A·B2ᵀ): the second fp64 product into its own buffer, then combined in place.
+    // Block-scaled: A·Bᵀ above used (sfa, sfb); A·B2ᵀ uses (sfa, sfb2).
+    RefScales up_scales = scales;
+    if (vec > 0) up_scales.sfb = sfb2.get();
     DeviceBuffer up_ref(size_t(s.m) * s.n * sizeof(double));
-    reference_gemm(a.get(), info_.a, s.k, b2.get(), info_.b, s.k, up_ref.as<double>(), s.m, s.n, s.k, stream_, scales);
+    reference_gemm(a.get(), info_.a, s.k, b2.get(), info_.b, s.k, up_ref.as<double>(), s.m, s.n, s.k, stream_, up_scales);
     reference_silu_mul(d_ref.as<double>(), up_ref.as<double>(), size_t(s.m) * s.n, stream_);
   }
   if (info_.alpha || info_.bias || info_.activation != GK_ACT_NONE) {
@@ -459,6 +468,7 @@ ProblemRunner::BaselineRun ProblemRunner::start_baseline(const Shape& s, const G
     }
     if (info_.scale_vector > 0) {
       bp.sfa = args.sfa; bp.sfb = args.sfb;
+      bp.sfb2 = args.sfb2;  // null unless a block-scaled dual GEMM
       bp.scale_type = info_.scale;
       bp.scale_vector = info_.scale_vector;
     }

@@ -10,7 +10,11 @@
 namespace gkr {
 
 // Tensor ids mixed into the hash so that A, B and their scales differ for the same seed.
-enum : uint32_t { kTensorA = 1, kTensorB = 2, kTensorSFA = 3, kTensorSFB = 4, kTensorB2 = 5, kTensorBias = 6, kTensorAlpha = 7 };
+// kTensorSFB2: the scales of B2 (a block-scaled dual GEMM), a stream of their own like B2's.
+enum : uint32_t {
+  kTensorA = 1, kTensorB = 2, kTensorSFA = 3, kTensorSFB = 4, kTensorB2 = 5, kTensorBias = 6, kTensorAlpha = 7,
+  kTensorSFB2 = 8,
+};
 
 // Fills `count` contiguous elements of dtype `t`. Element i gets a value derived from a
 // counter-based hash of (seed, tensor_id, i), so the result does not depend on the launch

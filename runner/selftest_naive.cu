@@ -12,6 +12,10 @@
 // Each element is dequantised (value x the scale of its (row, k / VEC) block) as it is staged; the
 // e2m1 / ue4m3 / ue8m0 decoders and the blocked-layout offset below are written independently of the
 // runner's (reference.cu), so a layout or decoding bug in either shows up as a failure.
+// Dual GEMM (GkKernelInfo::op GK_OP_DUAL_GEMM_SILU_MUL): -DGK_SELFTEST_DUAL makes it compute
+// D = silu(A·Bᵀ) ⊙ (A·B2ᵀ), both products and the gate in fp32, one rounding to D's dtype; with any of
+// the dtypes above, block-scaled ones included (then A·Bᵀ uses the scales (sfa, sfb) and A·B2ᵀ (sfa,
+// sfb2)). Its gk_check refuses a null or misaligned b2 (GK-B2) and, block-scaled, sfb2 (GK-SCALES).
 // Optional knobs for testing the runner's failure paths:
 //   -DGK_SELFTEST_SKIP_LAST_ROW   leaves the last row of D unwritten (-> "fail", unwritten > 0)
 //   -DGK_SELFTEST_WORKSPACE=BYTES asks for a workspace and writes to it (checks the plumbing)
@@ -19,6 +23,9 @@
 //                                 each 512-byte atom (a layout bug: -> "fail")
 //   -DGK_SELFTEST_LAX_CHECK       gk_check skips its e2m1 / scale-vector K rules, so the runner's own
 //                                 refusals (odd K for e2m1, K not a multiple of VEC) are what you see
+//   -DGK_SELFTEST_DUAL_SCALE_BUG  (block-scaled dual builds) A·B2ᵀ reads B2 with sfb instead of sfb2
+//                                 (-> "fail")
+#include <cstdint>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_fp8.h>
@@ -43,6 +50,9 @@
 #ifndef GK_SELFTEST_SCALE
 #define GK_SELFTEST_SCALE GK_UE4M3  // used only when GK_SELFTEST_VEC > 0
 #endif
+#if defined(GK_SELFTEST_DUAL_SCALE_BUG) && !defined(GK_SELFTEST_DUAL)
+#error "GK_SELFTEST_DUAL_SCALE_BUG is a bug of the dual GEMM: build with -DGK_SELFTEST_DUAL too"
+#endif
 // build.sh defines GK_BUILD_SM (90 for sm_90a, 100 for sm_100a) from its target argument.
 #if defined(GK_BUILD_SM) && GK_BUILD_SM == 100
 #define GK_SELFTEST_TARGET "sm_100a"
@@ -56,9 +66,21 @@ constexpr GkDType kA = GK_SELFTEST_A, kB = GK_SELFTEST_B, kOut = GK_SELFTEST_OUT
 constexpr GkDType kScale = GK_SELFTEST_SCALE;
 constexpr int kVec = GK_SELFTEST_VEC;
 constexpr int kVecDiv = kVec > 0 ? kVec : 1;  // a divisor that is never 0 (plain builds)
+#ifdef GK_SELFTEST_DUAL
+constexpr bool kDual = true;
+#else
+constexpr bool kDual = false;
+#endif
+#ifdef GK_SELFTEST_DUAL_SCALE_BUG
+constexpr bool kDualScaleBug = true;
+#else
+constexpr bool kDualScaleBug = false;
+#endif
 static_assert(kOut == GK_BF16 || kOut == GK_FP16 || kOut == GK_FP32, "selftest output must be bf16/fp16/fp32");
 static_assert(kVec >= 0, "GK_SELFTEST_VEC must be >= 0");
 static_assert(kVec == 0 || kScale == GK_UE4M3 || kScale == GK_UE8M0, "GK_SELFTEST_SCALE must be GK_UE4M3 or GK_UE8M0");
+// Without block scales B2 has no scales to mix up: the bug would change nothing.
+static_assert(!kDualScaleBug || kVec > 0, "GK_SELFTEST_DUAL_SCALE_BUG needs a block-scaled build (GK_SELFTEST_VEC > 0)");
 constexpr int kTile = 16;
 
 // e2m1 codes: bit 3 the sign, then magnitudes 0, 0.5, 1, 1.5, 2, 3, 4, 6.
@@ -121,26 +143,38 @@ __device__ __forceinline__ void store(void* p, size_t i, float v) {
   else static_cast<float*>(p)[i] = v;
 }
 
-// One output per thread, 16x16 tiles of A and B staged through shared memory.
+// The dual GEMM's gate in fp32: silu(g) = g / (1 + e^-g) (e^-g overflowing to inf gives -0, the limit).
+__device__ __forceinline__ float silu(float g) { return g / (1.0f + expf(-g)); }
+
+// One output per thread, 16x16 tiles of A and B (and, dual, B2) staged through shared memory.
 __global__ void naive_gemm(GkGemmArgs args) {
   __shared__ float as[kTile][kTile + 1];
   __shared__ float bs[kTile][kTile + 1];
+  __shared__ float b2s[kDual ? kTile : 1][kTile + 1];
   const int tx = threadIdx.x, ty = threadIdx.y;
   const int row = blockIdx.y * kTile + ty;  // of A and D
   const int col = blockIdx.x * kTile + tx;  // of B^T and D
   const int brow = blockIdx.x * kTile + ty;  // row of B this thread loads
   // Scale columns ceil(K / VEC), in blocks of 4 (the layout pads them to a multiple of 4).
   const int col_blocks = ((args.k + kVecDiv - 1) / kVecDiv + 3) / 4;
-  float acc = 0.f;
+  // B2's scales: sfb2 (the bug switch reads B's instead).
+  const void* sf_b2 = kDualScaleBug ? args.sfb : args.sfb2;
+  float acc = 0.f, acc2 = 0.f;  // A·Bᵀ and (dual) A·B2ᵀ
   for (int k0 = 0; k0 < args.k; k0 += kTile) {
     const int kk = k0 + tx;
     as[ty][tx] = (row < args.m && kk < args.k) ? load_operand<kA>(args.a, args.lda, args.sfa, row, kk, col_blocks) : 0.f;
     bs[ty][tx] = (brow < args.n && kk < args.k) ? load_operand<kB>(args.b, args.ldb, args.sfb, brow, kk, col_blocks) : 0.f;
+    if constexpr (kDual)
+      b2s[ty][tx] = (brow < args.n && kk < args.k) ? load_operand<kB>(args.b2, args.ldb2, sf_b2, brow, kk, col_blocks) : 0.f;
     __syncthreads();
 #pragma unroll
-    for (int i = 0; i < kTile; ++i) acc = fmaf(as[ty][i], bs[tx][i], acc);
+    for (int i = 0; i < kTile; ++i) {
+      acc = fmaf(as[ty][i], bs[tx][i], acc);
+      if constexpr (kDual) acc2 = fmaf(as[ty][i], b2s[tx][i], acc2);
+    }
     __syncthreads();
   }
+  if constexpr (kDual) acc = silu(acc) * acc2;
 #ifdef GK_SELFTEST_SKIP_LAST_ROW
   if (row == args.m - 1) return;
 #endif
@@ -149,11 +183,14 @@ __global__ void naive_gemm(GkGemmArgs args) {
 }
 
 const GkKernelInfo kInfo = {
-    /*name=*/"selftest_naive", /*target=*/GK_SELFTEST_TARGET, kA, kB, kOut,
+    /*name=*/kDual ? "selftest_naive_dual" : "selftest_naive", /*target=*/GK_SELFTEST_TARGET, kA, kB, kOut,
     /*tile_m=*/kTile, /*tile_n=*/kTile, /*tile_k=*/kTile, /*cluster_m=*/1, /*cluster_n=*/1,
-    /*stages=*/1, /*threads=*/kTile * kTile, /*smem_bytes=*/int(2 * kTile * (kTile + 1) * sizeof(float)),
+    /*stages=*/1, /*threads=*/kTile * kTile, /*smem_bytes=*/int((kDual ? 3 : 2) * kTile * (kTile + 1) * sizeof(float)),
     /*split_k=*/1, /*scale=*/kVec > 0 ? kScale : GkDType{}, /*scale_vector=*/kVec,
+    /*op=*/kDual ? GK_OP_DUAL_GEMM_SILU_MUL : GK_OP_GEMM,
 };
+
+bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
 }  // namespace
 
@@ -170,14 +207,26 @@ extern "C" const char* gk_check(const GkGemmArgs* p) {
   if (p->lda < p->k) return "lda must be >= k";
   if (p->ldb < p->k) return "ldb must be >= k";
   if (p->ldd < p->n) return "ldd must be >= n";
+  if (kDual && p->ldb2 < p->k) return "ldb2 must be >= k";
 #ifndef GK_SELFTEST_LAX_CHECK  // leaves these K rules to the runner's own refusals (to test those)
   if (kA == GK_E2M1 || kB == GK_E2M1) {
     if (p->k % 2) return "e2m1 operands need an even k (two elements per byte)";
     if ((kA == GK_E2M1 && p->lda % 2) || (kB == GK_E2M1 && p->ldb % 2)) return "e2m1 rows must start on a byte: lda, ldb even";
+    if (kDual && kB == GK_E2M1 && p->ldb2 % 2) return "e2m1 rows must start on a byte: ldb2 even";
   }
   if (kVec > 0 && p->k % kVecDiv) return "k must be a multiple of the scale vector (GK_SELFTEST_VEC)";
 #endif
   if ((p->m + kTile - 1) / kTile > 65535) return "m too large for this kernel's grid (m <= 1048560)";
+  // The dual GEMM's second operand and its scales, last: the K rules above are what a caller that
+  // has not allocated anything yet (null pointers) hears first.
+  if (kDual) {
+    if (!p->b2) return "GK-B2: selftest_naive_dual is a dual GEMM (silu(A·Bᵀ) ⊙ (A·B2ᵀ)): b2 must point to B2 (n x k, K-major), got null";
+    if (!aligned16(p->b2)) return "GK-B2: b2 must start on a 16-byte boundary";
+    if (kVec > 0) {
+      if (!p->sfb2) return "GK-SCALES: a block-scaled dual GEMM needs sfb2, the scales of B2 (blocked layout), got null";
+      if (!aligned16(p->sfb2)) return "GK-SCALES: sfb2 must start on a 16-byte boundary";
+    }
+  }
   return nullptr;
 }
 

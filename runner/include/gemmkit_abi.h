@@ -3,8 +3,9 @@
 // Fields are only ever appended: GkKernelInfo::op and GkGemmArgs::b2 / ldb2 (the gated dual GEMM),
 // then GkGemmArgs::batch and the batch strides (GEMV), then the epilogue fields (GkKernelInfo::alpha,
 // bias_type, bias, activation; GkGemmArgs::alpha, bias), then GkGemmArgs::groups / group_list and
-// GkKernelInfo::max_groups (grouped GEMM) came last, so a kernel or caller that does not set them
-// gets 0 / null (a plain GEMM, one batch, D the op's result converted once, no groups).
+// GkKernelInfo::max_groups (grouped GEMM), then GkGemmArgs::sfb2 (block-scaled dual GEMM) came last,
+// so a kernel or caller that does not set them gets 0 / null (a plain GEMM, one batch, D the op's
+// result converted once, no groups).
 #pragma once
 #include <cuda_runtime.h>
 #include <cstddef>
@@ -130,6 +131,10 @@ struct GkGemmArgs {
   // [1, max_groups] (GK-GROUPS) and checks every group as it would a plain GEMM, naming the group.
   int groups;
   const GkGemmGroup* group_list;
+  // Block-scaled dual GEMM kernels only (op GK_OP_DUAL_GEMM_SILU_MUL with scale_vector > 0; else
+  // null): the scales of B2 (n x k / scale_vector), in the blocked layout described at sfa, 16-byte
+  // aligned. gk_check refuses it null or misaligned for those kernels (GK-SCALES).
+  const void* sfb2;
 };
 
 extern "C" const GkKernelInfo* gk_kernel_info();
