@@ -306,7 +306,7 @@ describe("generated sm_100a kernels", () => {
 
   it("has an NVFP4 dual GEMM whose PTX issues both products: twice the MMAs and TMEM loads of the plain GEMM of its tile", async () => {
     const flags = compileFlags("sm_100a").filter((f) => f !== "-Xptxas" && f !== "-v");
-    const count = async (file: string): Promise<Record<string, number>> => {
+    const count = async (file: string): Promise<{ mma: number; cp: number; ld: number }> => {
       const ptx = join(work, `${basename(file)}.count.ptx`);
       const r = await execa(toolchain.nvcc, [...flags, "-ptx", file, "-o", ptx], { cwd: root, reject: false, all: true });
       if (r.exitCode !== 0) throw new Error(r.all);
