@@ -73,6 +73,11 @@ export function groupShapes(p: GroupedProblem): Problem[] {
   return Array.from({ length: groups }, (_, g) => ({ m: at(p.m, g), n: at(p.n, g), k: at(p.k, g) }));
 }
 
+/** An op with its block scales copied in (as plain data), or the op alone when it has none. */
+function withScale<Op extends object>(op: Op, scale: BlockScale | undefined): Op | (Op & { readonly scale: BlockScale }) {
+  return scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } };
+}
+
 /**
  * GEMM D = A·Bᵀ with A: M×K and B: N×K, both K-major; fp32 accumulation. With `scale`, a
  * block-scaled GEMM (sm_100a): `gemm({ a: "e2m1", b: "e2m1", scale: { dtype: "ue4m3", vector: 16 },
@@ -88,9 +93,7 @@ export function gemm<
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
 ): GemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
   const op = { kind: "gemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
-  const scale = dtypes.scale;
-  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as GemmOp<A, B, Out, S> &
-    (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as GemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
 /**
@@ -107,9 +110,7 @@ export function dualGemm<
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
 ): DualGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
   const op = { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
-  const scale = dtypes.scale;
-  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as DualGemmOp<A, B, Out, S> &
-    (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as DualGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
 /**
@@ -127,9 +128,7 @@ export function groupedGemm<
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S; readonly maxGroups?: number } & CheckGemmDTypes<A, B, Out, S>,
 ): GroupedGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
   const op = { kind: "groupedGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32", maxGroups: dtypes.maxGroups ?? 16 } as const;
-  const scale = dtypes.scale;
-  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as GroupedGemmOp<A, B, Out, S> &
-    (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as GroupedGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
 }
 
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */
@@ -215,7 +214,5 @@ export function gemv<
   dtypes: { readonly a: A; readonly b?: B; readonly out: Out; readonly scale?: S } & CheckGemvDTypes<A, Out, B, S>,
 ): GemvOp<A, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
   const op = { kind: "gemv", a: dtypes.a, b: dtypes.a, out: dtypes.out, accumulator: "fp32" } as const;
-  const scale = dtypes.scale;
-  return (scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } }) as GemvOp<A, Out, S> &
-    (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as GemvOp<A, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
 }
