@@ -452,7 +452,14 @@ std::unique_ptr<Baseline> make_gemm(const BaselineProblem& p, cudaStream_t strea
     return nullptr;
   }
   const bool fp8_a = dtype_is_fp8(p.a_type), fp8_b = dtype_is_fp8(p.b_type);
-  if (fp8_a && fp8_b) return LtBaseline::make(p, stream, why);
+  if (fp8_a && fp8_b) {
+    std::unique_ptr<Baseline> lt = LtBaseline::make(p, stream, why);
+    // A GEMV (n = 1) is cuBLASLt's M = 1 in the TN form above, so its D has a leading dimension of one
+    // element, which cuBLASLt's fp8 kernels (16-byte-aligned dimensions) may have no algorithm for:
+    // reported as an unavailable baseline, with cuBLASLt's own answer as the reason.
+    if (!lt && p.n == 1) *why = "baseline unavailable: cuBLASLt has no fp8 GEMM with N = 1 here (" + *why + ")";
+    return lt;
+  }
   if (fp8_a || fp8_b) {
     *why = std::string("baseline unavailable: no cuBLAS GEMM mixes a=") + dtype_name(p.a_type) + " with b=" +
            dtype_name(p.b_type);

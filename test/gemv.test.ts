@@ -14,7 +14,7 @@ import { defineGemv, gemv, store } from "../src/dsl/index.js";
 
 function spec(
   o: {
-    a?: "bf16" | "fp16" | "e2m1";
+    a?: "bf16" | "fp16" | "e4m3" | "e5m2" | "e2m1";
     out?: "bf16" | "fp16" | "fp32";
     target?: Target;
     warps?: number;
@@ -78,6 +78,46 @@ describe("GEMV plan and emit", () => {
     expect(cuda).toContain("atomicAdd(partials");
   });
 
+  it("plans fp8: 16 values per load, eight pairs decoded with the dtype's <cuda_fp8.h> interpretation", () => {
+    const p = planOf(spec({ a: "e4m3" }));
+    expect(p).toMatchObject({ vector: 16, kPerStep: 2048, toFloat2: "", scale: false, fp8Header: true, abi: { scale: "GkDType{}", scaleVector: 0 } });
+    expect(p.fp8).toEqual({ interpretation: "__NV_E4M3", pairs: 8 });
+    expect(p.types.a.abi).toBe("GK_E4M3");
+    expect(planOf(spec({ a: "e5m2", out: "fp32" })).fp8).toEqual({ interpretation: "__NV_E5M2", pairs: 8 });
+    // Neither the 16-bit nor the NVFP4 GEMV decodes fp8 data; only NVFP4 (its ue4m3 scales) includes <cuda_fp8.h>.
+    expect(planOf(spec()).fp8).toBe(false);
+    expect(planOf(spec()).fp8Header).toBe(false);
+    expect(planOf(spec({ a: "e2m1" }))).toMatchObject({ fp8: false, fp8Header: true });
+  });
+
+  it("prints the fp8 decode (CUDA's conversion intrinsics, no PTX of its own) and the 16-element K rules, deterministically", () => {
+    const cuda = emit(planOf(spec({ a: "e4m3" })));
+    expect(emit(planOf(spec({ a: "e4m3" })))).toBe(cuda);
+    expect(cuda).toContain("#include <cuda_fp8.h>");
+    expect(cuda).toContain("using ElementA = __nv_fp8_e4m3;");
+    expect(cuda).toContain("constexpr GkDType kTypeA = GK_E4M3;");
+    expect(cuda).toContain("constexpr int kVector = 16;");
+    expect(cuda).toContain("constexpr int kPairs = 8;");
+    expect(cuda).toContain("__half2(__nv_cvt_fp8x2_to_halfraw2(static_cast<__nv_fp8x2_storage_t>(bits), __NV_E4M3))");
+    expect(cuda).toContain("return __half22float2(h);");
+    expect(cuda).toContain("f[2 * i + 1] = fp8x2_to_float2(w[i] >> 16);");
+    expect(cuda).toContain("acc[r] = dot_fp8(acc[r], av[r][u], bf);");
+    expect(cuda).toContain("acc[r] = dot_fp8(acc[r], load_streaming(reinterpret_cast<const uint4*>(rows[r]) + v), bf);");
+    expect(cuda).toContain("Each 16-byte load is 16 e4m3 values");
+    expect(cuda).toContain("GEMV-ALIGN-K: K must be a multiple of %d");
+    expect(cuda).toContain("/*scale=*/GkDType{}, /*scale_vector=*/0, /*op=*/GK_OP_GEMV");
+    // The only inline PTX is the streaming load; none of the 16-bit or NVFP4 helpers.
+    expect(cuda.match(/asm/g)).toHaveLength(1);
+    for (const s of ["dot8(", "float2 to_float2(", "prmt", "__dp4a", "scale_offset", "GK-SCALES"]) expect(cuda).not.toContain(s);
+    // e5m2 differs in the interpretation and the dtype names only.
+    const e5m2 = emit(planOf(spec({ a: "e5m2" })));
+    expect(e5m2).toContain("__NV_E5M2))");
+    expect(e5m2).not.toContain("__NV_E4M3");
+    // The 16-bit kernel has none of the fp8 helpers.
+    const plain = emit(planOf(spec()));
+    for (const s of ["dot_fp8", "kPairs", "__nv_cvt_fp8x2_to_halfraw2", "cuda_fp8.h"]) expect(plain).not.toContain(s);
+  });
+
   it("plans NVFP4: 32 e2m1 per load, two scale blocks, the decode tables and the scale ABI", () => {
     const p = planOf(spec({ a: "e2m1", out: "fp16" }));
     expect(p).toMatchObject({ vector: 32, kPerStep: 4096, toFloat2: "", abi: { scale: "GK_UE4M3", scaleVector: 16 } });
@@ -133,6 +173,13 @@ const SAMPLE: Record<string, Parameters<typeof spec>[0]> = {
   gemv_nvfp4_w1_r1_u1_fp32out: { a: "e2m1", out: "fp32", warps: 1, rowsPerWarp: 1, unroll: 1, splitK: 1 },
   gemv_nvfp4_w16_r1_u8_epilogue: { a: "e2m1", out: "fp16", warps: 16, rowsPerWarp: 1, unroll: 8, splitK: 4, epilogue: { alpha: true, bias: "fp32", activation: "gelu" } },
   gemv_nvfp4_sm100_w4_r4_u4: { a: "e2m1", out: "fp16", target: "sm_100a", warps: 4, rowsPerWarp: 4, unroll: 4, splitK: 8 },
+  // fp8: the kernel's tiling (one row × eight loads), the most loads in flight (4 × 4) with every step of
+  // the epilogue, e5m2 with fp32 out, one load and no split, and sm_100a.
+  gemv_e4m3_w1_r1_u8_split8: { a: "e4m3", warps: 1, rowsPerWarp: 1, unroll: 8, splitK: 8 },
+  gemv_e4m3_w8_r4_u4_split16_epilogue: { a: "e4m3", out: "fp16", warps: 8, rowsPerWarp: 4, unroll: 4, splitK: 16, epilogue: { alpha: true, bias: "bf16", activation: "gelu" } },
+  gemv_e5m2_w4_r2_u8_fp32out: { a: "e5m2", out: "fp32", warps: 4, rowsPerWarp: 2, unroll: 8, splitK: 4 },
+  gemv_e4m3_w2_r1_u1_nosplit: { a: "e4m3", warps: 2, rowsPerWarp: 1, unroll: 1, splitK: 1 },
+  gemv_e4m3_sm100_w1_r2_u8: { a: "e4m3", target: "sm_100a", warps: 1, rowsPerWarp: 2, unroll: 8, splitK: 8 },
   gemv_nvfp4_sm100_w2_r2_u8_epilogue: { a: "e2m1", out: "bf16", target: "sm_100a", warps: 2, rowsPerWarp: 2, unroll: 8, splitK: 2, epilogue: { bias: "bf16", activation: "silu" } },
 };
 
@@ -186,6 +233,40 @@ describe("the GEMV's gk_check refuses bad arguments before launch", () => {
     ["misaligned_b", /^GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries/],
     ["overlap", /^GK-BATCH-STRIDE: batches overlap/],
     ["batch_align", /^GEMV-ALIGN-BATCH: batch_stride_a and batch_stride_b must be multiples of 8/],
+    ["workspace", /^GK-WORKSPACE: split-K needs/],
+    ["ldd", /^GK-STRIDE: need lda >= K, ldb >= K, ldd >= 1/],
+  ])("%s", (name, pattern) => {
+    expect(messages.get(name)).toMatch(pattern);
+  });
+});
+
+describe("the e4m3 GEMV's gk_check asks for 16-element K, lda and batch strides", () => {
+  let work: string;
+  let messages: Map<string, string>;
+  beforeAll(async () => {
+    const { nvcc } = await findToolchain();
+    work = mkdtempSync(join(tmpdir(), "gemmkit-gemv-e4m3-refusals-"));
+    const binary = join(work, "check_refusals_gemv_e4m3");
+    const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const build = await execa(nvcc, [...flags, "generated/gemv_e4m3.cu", "test/support/check_refusals_gemv.cu", "-o", binary], { reject: false, all: true });
+    if (build.exitCode !== 0) throw new Error(`nvcc failed:\n${build.all}`);
+    const run = await execa(binary, [], { reject: false, all: true });
+    if (run.exitCode !== 0) throw new Error(`check_refusals_gemv (e4m3) failed:\n${run.all}`);
+    messages = new Map(run.stdout.split("\n").filter(Boolean).map((line) => line.split("|", 2) as [string, string]));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it.each([
+    ["op", /^2$/],
+    ["valid", /^accepted$/],
+    ["batch0", /^accepted$/],
+    ["n2", /^GK-GEMV-N: gemv_e4m3 is a GEMV: N must be 1/],
+    ["k_align", /^GEMV-ALIGN-K: K must be a multiple of 16 \(rows of A are read in 16-byte vectors\); got K=1001/],
+    ["lda_align", /^GEMV-ALIGN-LDA: the row stride of A \(lda=1028 × 1 B\) must be a multiple of 16 bytes, so lda must be a multiple of 16/],
+    ["misaligned_a", /^GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries/],
+    ["misaligned_b", /^GEMV-ALIGN-PTR: A and B must start on 16-byte boundaries/],
+    ["overlap", /^GK-BATCH-STRIDE: batches overlap/],
+    ["batch_align", /^GEMV-ALIGN-BATCH: batch_stride_a and batch_stride_b must be multiples of 16/],
     ["workspace", /^GK-WORKSPACE: split-K needs/],
     ["ldd", /^GK-STRIDE: need lda >= K, ldb >= K, ldd >= 1/],
   ])("%s", (name, pattern) => {

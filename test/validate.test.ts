@@ -129,7 +129,7 @@ describe("each rule, violated alone", () => {
   // One spec per rule that breaks that rule and no other, with a fragment of the legal-values text.
   const cases: Record<RuleCode, { spec: KernelSpec | GemvSpec; path: string; value: string; legal: RegExp }> = {
     "GEMV-TARGET": { spec: untyped(gemvSpec() as unknown as KernelSpec, (s) => (s.target = "sm_80")), path: "target", value: '"sm_80"', legal: /"sm_90a" or "sm_100a"/ },
-    "GEMV-DTYPE": { spec: gemvSpec({ op: { a: "e4m3", b: "e4m3" } }), path: "op.a", value: '"e4m3"', legal: /"bf16" or "fp16"/ },
+    "GEMV-DTYPE": { spec: gemvSpec({ op: { a: "fp32", b: "fp32" } }), path: "op.a", value: '"fp32"', legal: /"bf16" or "fp16" or "e4m3" or "e5m2"/ },
     "GEMV-EPILOGUE": { spec: gemvSpec({ epilogue: { kind: "siluMul" } }), path: "epilogue", value: '"siluMul"', legal: /store\(\)/ },
     "GEMV-TILER": { spec: gemvSpec({ tiler: { rowsPerWarp: 4, unroll: 8 } }), path: "tiler.unroll", value: "8", legal: /unroll <= 4 for rowsPerWarp 4/ },
     "GEMV-ALIGN-K": { spec: gemvSpec({ problems: [{ m: 64, k: 1001, l: 1 }] }), path: "problems[0].k", value: "1,001", legal: /multiple of 8 \(nearest: 1000 or 1008\)/ },
@@ -462,6 +462,44 @@ describe("GEMV rules", () => {
   it("builds the same SIMT kernel for sm_100a", () => {
     const r = validate(gemvSpec({ target: "sm_100a" }));
     expect(r.ok && r.kernel.budget).toEqual({ target: "gemv", threads: 256, loadsInFlight: 8 });
+  });
+});
+
+describe("fp8 GEMV rules", () => {
+  const fp8 = (a: "e4m3" | "e5m2", o: Parameters<typeof gemvSpec>[0] = {}): GemvSpec => gemvSpec({ ...o, op: { a, b: a, ...o.op } });
+  const at = (s: GemvSpec): [RuleCode, string][] => violations(s).map((v) => [v.code, v.path]);
+
+  it("accepts e4m3 and e5m2 on both targets with the suite's shapes and an odd one", () => {
+    for (const a of ["e4m3", "e5m2"] as const) {
+      for (const target of ["sm_90a", "sm_100a"] as const) {
+        const r = validate(fp8(a, { target, problems: [{ m: 7168, k: 16384, l: 1 }, { m: 4096, k: 7168, l: 8 }, { m: 7168, k: 2048, l: 4 }, { m: 200, k: 1024, l: 3 }] }));
+        if (!r.ok) throw new Error(r.violations.map(formatViolation).join("\n"));
+        expect(r.kernel.budget).toEqual({ target: "gemv", threads: 256, loadsInFlight: 8 });
+      }
+    }
+  });
+
+  it("asks for k a multiple of 16: 16-byte loads of 16 fp8 values", () => {
+    const v = violations(fp8("e4m3", { problems: [{ m: 64, k: 1000, l: 1 }] }));
+    expect(v.map((x) => [x.code, x.path])).toEqual([["GEMV-ALIGN-K", "problems[0].k"]]);
+    expect(v[0]!.message).toMatch(/not a multiple of 16: rows of A are read in 16-byte vectors of 16 e4m3 values/);
+    expect(v[0]!.legal).toBe("a multiple of 16 (nearest: 992 or 1008)");
+    // 8 is enough for bf16, not for fp8.
+    expect(at(fp8("e5m2", { problems: [{ m: 64, k: 1032, l: 1 }] }))).toEqual([["GEMV-ALIGN-K", "problems[0].k"]]);
+    expect(at(gemvSpec({ problems: [{ m: 64, k: 1032, l: 1 }] }))).toEqual([]);
+  });
+
+  it("reads b with A's dtype, and fp8 only without scales", () => {
+    expect(at(fp8("e4m3", { op: { b: "e5m2" } }))).toEqual([["GEMV-DTYPE", "op.b"]]);
+    expect(violations(fp8("e4m3", { op: { b: "bf16" } }))[0]!.legal).toBe('b: "e4m3"');
+    expect(at(fp8("e4m3", { op: { scale: MXFP8 } }))).toEqual([["GEMV-DTYPE", "op.a"]]);
+  });
+
+  it("names the 16-bit and fp8 operands when A is neither", () => {
+    const v = violations(gemvSpec({ op: { a: "fp32", b: "fp32" } }));
+    expect(v.map((x) => [x.code, x.path])).toEqual([["GEMV-DTYPE", "op.a"]]);
+    expect(v[0]!.message).toBe('A dtype "fp32" is not a GEMV operand: a GEMV reads 16-bit (bf16, fp16) or fp8 (e4m3, e5m2) vectors');
+    expect(v[0]!.legal).toBe('a: "bf16" or "fp16" or "e4m3" or "e5m2"');
   });
 });
 

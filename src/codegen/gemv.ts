@@ -1,10 +1,10 @@
 /**
  * plan for GEMV kernels (op kind "gemv", sm_90a or sm_100a: one SIMT kernel): what
- * templates/sm90/gemv.cu.hbs prints, and for NVFP4 how the e2m1 data and its scales are decoded
- * (templates/sm90/gemv_nvfp4.hbs).
+ * templates/sm90/gemv.cu.hbs prints, for fp8 which <cuda_fp8.h> interpretation decodes the pairs,
+ * and for NVFP4 how the e2m1 data and its scales are decoded (templates/sm90/gemv_nvfp4.hbs).
  */
-import { SM100 } from "../dsl/facts.js";
-import { GEMV_BLOCK_SCALE_FORMAT, gemvVector } from "../dsl/rules.js";
+import { SM100, type DType } from "../dsl/facts.js";
+import { GEMV_BLOCK_SCALE_FORMAT, GEMV_FP8_DTYPES, gemvVector } from "../dsl/rules.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, Target } from "../dsl/types.js";
 import { cudaType, type CudaType } from "./cudaTypes.js";
@@ -26,6 +26,17 @@ export interface GemvScalePlan {
   readonly decode: E2m1DecodePlan;
 }
 
+/**
+ * fp8 (e4m3 / e5m2) without scales: each 16-byte load is 16 values, decoded two at a time by
+ * __nv_cvt_fp8x2_to_halfraw2 (exact: every e4m3 and e5m2 value is an fp16 value) and widened to float2.
+ */
+export interface GemvFp8Plan {
+  /** The __nv_fp8_interpretation_t of A and b. */
+  readonly interpretation: "__NV_E4M3" | "__NV_E5M2";
+  /** fp8 pairs (float2s) per 16-byte load: vector / 2. */
+  readonly pairs: number;
+}
+
 export interface GemvKernelPlan {
   readonly generator: string;
   readonly source: string;
@@ -38,7 +49,7 @@ export interface GemvKernelPlan {
   readonly rowsPerWarp: number;
   readonly rowsPerBlock: number;
   readonly unroll: number;
-  /** Elements per 16-byte load (8 bf16 / fp16, 32 e2m1). */
+  /** Elements per 16-byte load (8 bf16 / fp16, 16 e4m3 / e5m2, 32 e2m1). */
   readonly vector: number;
   /** K elements one warp covers per unrolled step (32 lanes × unroll × vector). */
   readonly kPerStep: number;
@@ -48,8 +59,12 @@ export interface GemvKernelPlan {
   readonly split: boolean;
   /** The shared epilogue math on each row's full fp32 sum (the bias has one entry per row). */
   readonly epilogue: EpilogueMathPlan;
-  /** How the 16-bit pairs become floats ("" for NVFP4, which decodes e2m1 instead). */
+  /** How the 16-bit pairs become floats ("" for fp8 and NVFP4, which decode their own way). */
   readonly toFloat2: string;
+  /** The fp8 decode; false for a 16-bit or NVFP4 GEMV. */
+  readonly fp8: GemvFp8Plan | false;
+  /** Whether the kernel includes <cuda_fp8.h> (fp8 data, or NVFP4's ue4m3 scales). */
+  readonly fp8Header: boolean;
   /** NVFP4's scales and e2m1 decode; false for a 16-bit GEMV. */
   readonly scale: GemvScalePlan | false;
   /** gk_kernel_info's scale fields. */
@@ -61,6 +76,7 @@ export function planGemv(spec: GemvSpec, budget: GemvBudget, source: string, gen
   const { warps, rowsPerWarp, unroll, splitK } = spec.tiler;
   const vector = gemvVector(spec.op.a);
   const scale = spec.op.scale === undefined ? false : planScale(vector);
+  const fp8 = scale ? false : planFp8(spec.op.a, vector);
   const x = scale
     ? "Σ_k dq(A)[m,k]·dq(b)[k], the fp32 dot product of the dequantised values (after the split-K reduction)"
     : "Σ_k A[m,k]·b[k], the fp32 dot product (after the split-K reduction)";
@@ -81,11 +97,19 @@ export function planGemv(spec: GemvSpec, budget: GemvBudget, source: string, gen
     splitK,
     split: splitK > 1,
     epilogue: planEpilogueMath(spec.epilogue, x, "row", cudaType(spec.op.out)),
-    toFloat2: cudaType(spec.op.a).pairToFloat2,
+    toFloat2: scale || fp8 ? "" : cudaType(spec.op.a).pairToFloat2,
+    fp8,
+    fp8Header: scale !== false || fp8 !== false,
     scale,
     abi: scale ? { scale: scale.abi, scaleVector: scale.vector } : { scale: "GkDType{}", scaleVector: 0 },
     problems: spec.problems,
   };
+}
+
+/** The fp8 decode of an unscaled e4m3 / e5m2 A (b has A's dtype); false for a 16-bit A. */
+function planFp8(a: DType, vector: number): GemvFp8Plan | false {
+  if (!(GEMV_FP8_DTYPES as readonly DType[]).includes(a)) return false;
+  return { interpretation: a === "e4m3" ? "__NV_E4M3" : "__NV_E5M2", pairs: vector / 2 };
 }
 
 /** The NVFP4 scales (the validator accepted only NVFP4 for a block-scaled GEMV). */

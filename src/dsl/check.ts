@@ -51,8 +51,10 @@ import type {
   EPILOGUE_BIAS_DTYPES,
   EPILOGUE_OPTIONS,
   GEMM_OUT_DTYPES,
+  GEMV_16BIT_DTYPES,
   GEMV_BLOCK_SCALE_FORMAT,
   GEMV_DTYPES,
+  GEMV_FP8_DTYPES,
   GEMV_SCALED_DTYPES,
   MIN_STAGES,
 } from "./rules.js";
@@ -596,7 +598,7 @@ type GemvFormat = BlockScaleFormats[typeof GEMV_BLOCK_SCALE_FORMAT];
 
 type GemvDTypeA = Violation<
   "GEMV-DTYPE",
-  `a GEMV reads A and b as 16-bit vectors, or as ${Join<typeof GEMV_SCALED_DTYPES>} with block scales (scale: { dtype: "${GemvFormat["scale"]}", vector: ${GemvFormat["vector"]} }); legal: ${Join<typeof GEMV_DTYPES>}`
+  `a GEMV reads A and b as 16-bit (${Join<typeof GEMV_16BIT_DTYPES>}) or fp8 (${Join<typeof GEMV_FP8_DTYPES>}) vectors, or as ${Join<typeof GEMV_SCALED_DTYPES>} with block scales (scale: { dtype: "${GemvFormat["scale"]}", vector: ${GemvFormat["vector"]} }); legal: ${Join<typeof GEMV_DTYPES>}`
 >;
 type GemvDTypeScaled = Violation<
   "GEMV-DTYPE",
@@ -616,14 +618,14 @@ export type CheckGemv<T extends GemvKernelConfig> = T["epilogue"] extends { read
 
 type GemvDTypeB<A extends string> = Violation<"GEMV-DTYPE", `a GEMV reads b with A's dtype; legal: ${A}`>;
 
-/** The dtype of A without block scales: a 16-bit GEMV operand. */
+/** The dtype of A without block scales: a 16-bit or fp8 GEMV operand. */
 type CheckGemvA<A> = Fragment<Require<A, GemvDType, GemvDTypeA>, { readonly a: Require<A, GemvDType, GemvDTypeA> }>;
 
 /** A block-scaled A (NVFP4 data), then the scale's dtype and vector as for a block-scaled GEMM. */
 type CheckGemvScaled<A, S extends BlockScale> = [A] extends [GemvScaledDType] ? CheckScale<A, S> : { readonly a: GemvDTypeScaled };
 
 /**
- * `unknown` when (a, b, out[, scale]) is a legal GEMV: a 16-bit A (GEMV-DTYPE), or with a scale an
+ * `unknown` when (a, b, out[, scale]) is a legal GEMV: a 16-bit or fp8 A (GEMV-DTYPE), or with a scale an
  * e2m1 A (GEMV-DTYPE) with NVFP4's scale dtype and vector (GEMM-SCALE-FORMAT, GEMM-SCALE-VECTOR);
  * b of A's dtype or left out (GEMV-DTYPE); a store-epilogue output (GEMM-DTYPE-OUT).
  */

@@ -22,8 +22,12 @@ import {
 
 /** The GEMV template (a SIMT kernel with no Hopper-specific instruction: it is built for sm_100a too). */
 const GEMV_TEMPLATE = "templates/sm90/gemv.cu.hbs";
-/** GEMV operand dtypes without block scales: 16-bit, read eight per 16-byte vector. */
-export const GEMV_DTYPES = ["bf16", "fp16"] as const satisfies readonly DType[];
+/** 16-bit GEMV operands: read eight per 16-byte vector, a pair per 32-bit word widened to float2. */
+export const GEMV_16BIT_DTYPES = ["bf16", "fp16"] as const satisfies readonly DType[];
+/** fp8 GEMV operands: read sixteen per 16-byte vector, each pair decoded fp8x2 → half2 → float2 (exact). */
+export const GEMV_FP8_DTYPES = ["e4m3", "e5m2"] as const satisfies readonly DType[];
+/** GEMV operand dtypes without block scales: the 16-bit and the fp8 ones. */
+export const GEMV_DTYPES = [...GEMV_16BIT_DTYPES, ...GEMV_FP8_DTYPES] as const;
 /**
  * The block-scaled GEMV's format: NVFP4, e2m1 data with a ue4m3 scale per 16 K elements
  * (../shared/problems/nvfp4-suite.json "formats"), dequantised by the SIMT kernel itself (no MMA).
@@ -33,7 +37,7 @@ export const GEMV_BLOCK_SCALE_FORMAT = "nvfp4" as const satisfies Sm100BlockScal
 export const GEMV_SCALED_DTYPES = SM100.blockScale.value[GEMV_BLOCK_SCALE_FORMAT].operands;
 /** Bytes of one load of a row of A (and of b): every lane reads 16-byte vectors. */
 export const GEMV_LOAD_BYTES = 16;
-/** Elements of dtype `t` per 16-byte load: 8 for bf16 / fp16, 32 for e2m1 (two 16-element scale blocks). */
+/** Elements of dtype `t` per 16-byte load: 8 for bf16 / fp16, 16 for e4m3 / e5m2, 32 for e2m1 (two 16-element scale blocks). */
 export function gemvVector(t: DType): number {
   return (GEMV_LOAD_BYTES * 8) / DTYPES[t].bits;
 }
@@ -386,13 +390,13 @@ export const RULES = {
   },
   "GEMV-TARGET": {
     kind: "generator",
-    summary: `a GEMV is generated for ${GEMV_TARGETS.join(" and ")}: the one SIMT kernel (16-byte loads, warp shuffles, integer dot products) uses nothing specific to either`,
+    summary: `a GEMV is generated for ${GEMV_TARGETS.join(" and ")}: the one SIMT kernel (16-byte loads, warp shuffles, integer dot products, fp8 conversions of sm_89 and later) uses nothing specific to either`,
     source: `${GEMV_TEMPLATE}: no wgmma, TMA, setmaxnreg or tcgen05, so the same kernel compiles for both targets`,
   },
   "GEMV-DTYPE": {
     kind: "generator",
-    summary: `a GEMV reads A and b of one dtype: 16-bit (${GEMV_DTYPES.join(" or ")}), eight elements per 16-byte load, or with block scales NVFP4 (${GEMV_SCALED_DTYPES.join(", ")}), 32 elements per 16-byte load`,
-    source: `${GEMV_TEMPLATE}: the dot product unpacks 16-byte vectors of eight 16-bit elements, or decodes 32 e2m1 values (templates/sm90/gemv_nvfp4.hbs)`,
+    summary: `a GEMV reads A and b of one dtype: 16-bit (${GEMV_16BIT_DTYPES.join(" or ")}), ${gemvVector("bf16")} elements per 16-byte load, fp8 (${GEMV_FP8_DTYPES.join(" or ")}), ${gemvVector("e4m3")} elements per 16-byte load, or with block scales NVFP4 (${GEMV_SCALED_DTYPES.join(", ")}), ${gemvVector("e2m1")} elements per 16-byte load`,
+    source: `${GEMV_TEMPLATE}: the dot product unpacks 16-byte vectors of eight 16-bit elements, decodes sixteen fp8 elements in pairs with <cuda_fp8.h>'s __nv_cvt_fp8x2_to_halfraw2, or decodes 32 e2m1 values (templates/sm90/gemv_nvfp4.hbs)`,
   },
   "GEMV-EPILOGUE": {
     kind: "generator",
@@ -406,7 +410,7 @@ export const RULES = {
   },
   "GEMV-ALIGN-K": {
     kind: "generator",
-    summary: `each GEMV problem's k is a multiple of the elements of one ${GEMV_LOAD_BYTES}-byte load: ${gemvVector("bf16")} for bf16 / fp16 (k × 2 bytes a multiple of 16), ${gemvVector("e2m1")} for e2m1 (k / 2 bytes a multiple of 16, and whole pairs of 16-element scale blocks)`,
+    summary: `each GEMV problem's k is a multiple of the elements of one ${GEMV_LOAD_BYTES}-byte load: ${gemvVector("bf16")} for bf16 / fp16 (k × 2 bytes a multiple of 16), ${gemvVector("e4m3")} for e4m3 / e5m2 (k bytes a multiple of 16), ${gemvVector("e2m1")} for e2m1 (k / 2 bytes a multiple of 16, and whole pairs of 16-element scale blocks)`,
     source: `${GEMV_TEMPLATE}: the loads of A and b are 16-byte vectors (an NVFP4 vector and its two scales are decoded together), and gk_check refuses an lda that breaks the same rule`,
   },
 } as const satisfies Record<string, RuleInfo>;

@@ -5,8 +5,10 @@
 import { SM100, type DType } from "./facts.js";
 import {
   GEMM_OUT_DTYPES,
+  GEMV_16BIT_DTYPES,
   GEMV_BLOCK_SCALE_FORMAT,
   GEMV_DTYPES,
+  GEMV_FP8_DTYPES,
   GEMV_MAX_LOADS_IN_FLIGHT,
   GEMV_MAX_ROWS_PER_WARP,
   GEMV_MAX_UNROLL,
@@ -63,7 +65,13 @@ export function validateGemv(spec: GemvSpec, locate?: (path: string) => SourceLo
   if (scale === undefined) {
     if (!(GEMV_DTYPES as readonly unknown[]).includes(a)) {
       const hint = (GEMV_SCALED_DTYPES as readonly unknown[]).includes(a) ? ` (${String(a)} only with scale: ${NVFP4_SCALE_TEXT})` : "";
-      report("GEMV-DTYPE", "op.a", `A dtype ${show(a)} is not a 16-bit GEMV operand`, show(a), `a: ${GEMV_DTYPES.map((t) => `"${t}"`).join(" or ")}${hint}`);
+      report(
+        "GEMV-DTYPE",
+        "op.a",
+        `A dtype ${show(a)} is not a GEMV operand: a GEMV reads 16-bit (${GEMV_16BIT_DTYPES.join(", ")}) or fp8 (${GEMV_FP8_DTYPES.join(", ")}) vectors`,
+        show(a),
+        `a: ${GEMV_DTYPES.map((t) => `"${t}"`).join(" or ")}${hint}`,
+      );
     } else if (op["b"] !== a) {
       report("GEMV-DTYPE", "op.b", `b dtype ${show(op["b"])} differs from A's ${a}`, show(op["b"]), `b: "${String(a)}"`);
     } else {
@@ -130,7 +138,7 @@ export function validateGemv(spec: GemvSpec, locate?: (path: string) => SourceLo
       const why =
         vectorOf === "e2m1"
           ? `rows of A are read in 16-byte vectors of ${vector} e2m1 values, two ${NVFP4.vector}-element scale blocks`
-          : "rows of A are read in 16-byte vectors";
+          : `rows of A are read in 16-byte vectors of ${vector} ${vectorOf} values`;
       report("GEMV-ALIGN-K", `problems[${i}].k`, `k ${show(k)} is not a multiple of ${vector}: ${why}`, show(k), `a multiple of ${vector} (nearest: ${near})`);
     }
   });
