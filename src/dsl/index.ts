@@ -73,6 +73,9 @@ export function groupShapes(p: GroupedProblem): Problem[] {
   return Array.from({ length: groups }, (_, g) => ({ m: at(p.m, g), n: at(p.n, g), k: at(p.k, g) }));
 }
 
+/** An op built with block scales S carries them as a required field (so later rules see a scaled op). */
+export type Scaled<Op, S extends BlockScale | undefined> = Op & (S extends BlockScale ? { readonly scale: S } : unknown);
+
 /** An op with its block scales copied in (as plain data), or the op alone when it has none. */
 function withScale<Op extends object>(op: Op, scale: BlockScale | undefined): Op | (Op & { readonly scale: BlockScale }) {
   return scale === undefined ? op : { ...op, scale: { dtype: scale.dtype, vector: scale.vector } };
@@ -91,9 +94,9 @@ export function gemm<
   const S extends BlockScale | undefined = undefined,
 >(
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
-): GemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+): Scaled<GemmOp<A, B, Out, S>, S> {
   const op = { kind: "gemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
-  return withScale(op, dtypes.scale) as GemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as Scaled<GemmOp<A, B, Out, S>, S>;
 }
 
 /**
@@ -108,9 +111,9 @@ export function dualGemm<
   const S extends BlockScale | undefined = undefined,
 >(
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S } & CheckGemmDTypes<A, B, Out, S>,
-): DualGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+): Scaled<DualGemmOp<A, B, Out, S>, S> {
   const op = { kind: "dualGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32" } as const;
-  return withScale(op, dtypes.scale) as DualGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as Scaled<DualGemmOp<A, B, Out, S>, S>;
 }
 
 /**
@@ -126,9 +129,9 @@ export function groupedGemm<
   const S extends BlockScale | undefined = undefined,
 >(
   dtypes: { readonly a: A; readonly b: B; readonly out: Out; readonly scale?: S; readonly maxGroups?: number } & CheckGemmDTypes<A, B, Out, S>,
-): GroupedGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+): Scaled<GroupedGemmOp<A, B, Out, S>, S> {
   const op = { kind: "groupedGemm", a: dtypes.a, b: dtypes.b, out: dtypes.out, accumulator: "fp32", maxGroups: dtypes.maxGroups ?? 16 } as const;
-  return withScale(op, dtypes.scale) as GroupedGemmOp<A, B, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as Scaled<GroupedGemmOp<A, B, Out, S>, S>;
 }
 
 /** Persistent CTAs walking the tile list; see PersistentScheduler for the order. */
@@ -212,7 +215,7 @@ export function gemv<
   const S extends BlockScale | undefined = undefined,
 >(
   dtypes: { readonly a: A; readonly b?: B; readonly out: Out; readonly scale?: S } & CheckGemvDTypes<A, Out, B, S>,
-): GemvOp<A, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown) {
+): Scaled<GemvOp<A, Out, S>, S> {
   const op = { kind: "gemv", a: dtypes.a, b: dtypes.a, out: dtypes.out, accumulator: "fp32" } as const;
-  return withScale(op, dtypes.scale) as GemvOp<A, Out, S> & (S extends BlockScale ? { readonly scale: S } : unknown);
+  return withScale(op, dtypes.scale) as Scaled<GemvOp<A, Out, S>, S>;
 }
