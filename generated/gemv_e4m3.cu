@@ -4,7 +4,7 @@
 //   A and b e4m3, c bf16, accumulation fp32; A row-major (K contiguous), one b per batch.
 //   Each 16-byte load is 16 e4m3 values, decoded two at a time to fp16 (exact) and widened to fp32.
 //   1 warp(s) per block, 1 row(s) per warp (1 rows per block), each lane keeping
-//   8 16-byte load(s) of every row in flight; K split across up to 8 block(s) per row group,
+//   4 16-byte load(s) of every row in flight; K split across up to 8 block(s) per row group,
 //   partial sums reduced in an fp32 workspace by the last block.
 // ABI (gemmkit_abi.h): GkGemmArgs with n = 1; A m×k (lda), B the 1×k vector b, D m×1 (ldd >= 1);
 // batch / batch_stride_{a,b,d} for l > 1 (batch 0 is one batch).
@@ -29,10 +29,10 @@ constexpr GkDType kTypeD = GK_BF16;
 constexpr int kThreads = 32;
 constexpr int kRowsPerWarp = 1;
 constexpr int kRowsPerBlock = 1;
-constexpr int kUnroll = 8;
+constexpr int kUnroll = 4;
 constexpr int kVector = 16;          // elements per 16-byte load
 constexpr int kPairs = 8;            // fp8 pairs (one float2 each) per 16-byte load
-constexpr int kKPerStep = 4096;      // K elements one warp covers per unrolled step
+constexpr int kKPerStep = 2048;      // K elements one warp covers per unrolled step
 constexpr int kSplitK = 8;          // the most blocks sharing one row group's K
 constexpr int kMaxBatch = 65535;             // gridDim.z
 
