@@ -71,7 +71,8 @@ constexpr uint32_t kSmemEpilogue = 202752;
 constexpr uint32_t kSmemBarriers = 219136;
 constexpr uint32_t kSmemBytes = 220320;  // including 1024 bytes of alignment slack
 
-// Epilogue: each consumer warpgroup stores its 64 rows in chunks of one swizzle row of D,
+// Epilogue: each consumer warpgroup stores its 64 rows in unswizzled chunks of kEpilogueColumns columns
+// (tile N is not whole 128-byte rows of D),
 // through two buffers so that a TMA store drains one while the other fills.
 constexpr int kEpilogueColumns = 56;
 constexpr CUtensorMapSwizzle kEpilogueSwizzle = CU_TENSOR_MAP_SWIZZLE_NONE;  // narrow chunks: tile N is not whole rows
@@ -205,8 +206,9 @@ using Tile = TileCoord;
 __host__ __device__ inline Schedule make_schedule(int m, int n, int k, int) { return TileSchedule(m, n, k); }
 
 // ---- epilogue store through shared memory (shared by every target) ----
-// D leaves in chunks of one 128-byte swizzle row per output row. The writers of a chunk fill one of
-// two buffers, laid out as TMA's SWIZZLE_128B expects, and one issuing thread stores it with TMA
+// D leaves in chunks of one 128-byte swizzle row per output row (on sm_90a, a tile N that is not whole
+// rows in narrower unswizzled chunks). The writers of a chunk fill one of two buffers, laid out as
+// D's tensor map expects (SWIZZLE_128B, or packed rows), and one issuing thread stores it with TMA
 // while the next chunk fills the other buffer. TMA drops the parts of a box that fall outside D, so
 // partial tiles at the M and N edges need no masking.
 
@@ -372,7 +374,7 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
       wgmma_wait_group<0>();
       if (previous_stage >= 0 && lane_in_wg == 0) release_stage(&empty[previous_stage]);
 
-      // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
+      // Epilogue: accumulators -> unswizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll
       for (int chunk = 0; chunk < kEpilogueChunks; ++chunk) {
         uint8_t* buffer = epilogue_buffers + epilogue_buffer * kEpilogueBufferBytes;

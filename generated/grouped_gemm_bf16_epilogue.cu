@@ -228,8 +228,9 @@ using Schedule = GroupedSchedule;
 using Tile = GroupTile;
 
 // ---- epilogue store through shared memory (shared by every target) ----
-// D leaves in chunks of one 128-byte swizzle row per output row. The writers of a chunk fill one of
-// two buffers, laid out as TMA's SWIZZLE_128B expects, and one issuing thread stores it with TMA
+// D leaves in chunks of one 128-byte swizzle row per output row (on sm_90a, a tile N that is not whole
+// rows in narrower unswizzled chunks). The writers of a chunk fill one of two buffers, laid out as
+// D's tensor map expects (SWIZZLE_128B, or packed rows), and one issuing thread stores it with TMA
 // while the next chunk fills the other buffer. TMA drops the parts of a box that fall outside D, so
 // partial tiles at the M and N edges need no masking.
 
