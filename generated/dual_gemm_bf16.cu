@@ -53,23 +53,27 @@ constexpr int kSwizzleAtomsPerStage = 1;
 constexpr int kMmaK = 16;
 constexpr int kMmaPerAtom = kKPerSwizzleAtom / kMmaK;
 constexpr int kMmaM = 64;  // one warpgroup's rows (wgmma is m64nNk*)
-constexpr int kAccumulators = 64;
+// B1 and B2 are stacked in each stage, so one wgmma of N = 2 × kTileN computes both products from
+// one read of A: its first kAccumulators registers per thread are A·B1ᵀ, the next kAccumulators A·B2ᵀ.
+constexpr int kProducts = 2;
+constexpr int kMmaAccumulators = 128;  // the wgmma's: 64 × kProducts·kTileN over 128 threads
+constexpr int kAccumulators = kMmaAccumulators / kProducts;  // one product's 64 × kTileN
 
 // Multicast: each CTA loads a 1/kClusterN slice of the A tile for its cluster row and a
 // 1/kClusterM slice of the B tile for its cluster column.
 constexpr int kASliceRows = 128;
 constexpr int kBSliceRows = 128;
 constexpr int kBRowsPerCta = kTileN;  // every CTA holds its whole B tile (no CTA pairs on sm_90a)
+constexpr int kBAtomRows = 256;  // rows of one swizzle atom of a B stage: B1's kTileN, then B2's
 constexpr int kPacking = 1;           // TMA elements are the operand elements (no packed types on sm_90a)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
 constexpr uint32_t kABytesPerStage = 16384;
-constexpr uint32_t kBBytesPerStage = 16384;
-// A dual GEMM's stage holds A, B1 and B2 (B2 laid out exactly like B1, in its own ring).
-constexpr uint32_t kTxBytesPerStage = kABytesPerStage + 2 * kBBytesPerStage;
+constexpr uint32_t kBBytesPerStage = 32768;
+constexpr uint32_t kTxBytesPerStage = kABytesPerStage + kBBytesPerStage;  // B1 and B2
 constexpr uint32_t kSmemA = 0;
 constexpr uint32_t kSmemB = 65536;
-constexpr uint32_t kSmemB2 = 131072;
+constexpr uint32_t kSmemB2 = 81920;  // B2's rows of stage 0, below B1's; each stage kBBytesPerStage on
 constexpr uint32_t kSmemEpilogue = 196608;
 constexpr uint32_t kSmemBarriers = 229376;
 constexpr uint32_t kSmemBytes = 230480;  // including 1024 bytes of alignment slack
@@ -85,7 +89,8 @@ static_assert(kTileK == kKPerSwizzleAtom * kSwizzleAtomsPerStage, "tile K is who
 static_assert(kTileN % kEpilogueColumns == 0, "tile N is whole epilogue chunks");
 static_assert(kEpilogueColumns * sizeof(ElementD) <= kSwizzleRowBytes, "a chunk row fits its buffer row");
 static_assert(kSmemA % 1024 == 0 && kSmemB % 1024 == 0 && kSmemEpilogue % 1024 == 0, "swizzled tiles are 1024-byte aligned");
-static_assert(kSmemB2 % 1024 == 0 && kSmemB2 == kSmemB + kStages * kBBytesPerStage, "B2's ring follows B1's, 1024-byte aligned");
+static_assert(kSmemB2 % 1024 == 0 && kSmemB2 == kSmemB + kTileN * kSwizzleRowBytes && kBAtomRows == 2 * kTileN,
+              "B2's rows follow B1's in every swizzle atom of a stage, 1024-byte aligned");
 
 // ---- mbarrier pipeline and cluster helpers (shared by every target) ----
 
@@ -116,7 +121,7 @@ __device__ __forceinline__ void setmaxnreg_dec() {
   asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;" ::"n"(kRegisters));
 }
 
-// ---- sm_90a MMA atom: one warpgroup, m64n128k16 ----
+// ---- sm_90a MMA atom: one warpgroup, m64n256k16 ----
 
 // Shared-memory matrix descriptor (PTX ISA "Matrix Descriptor Format" for wgmma): bits 0-13 hold
 // the start address >> 4; the constant part (leading byte offset 16 B, stride byte offset 1024 B, swizzle 128B) is fixed by the planner.
@@ -132,17 +137,17 @@ __device__ __forceinline__ void wgmma_wait_group() {
   asm volatile("wgmma.wait_group.sync.aligned %0;" ::"n"(kPending) : "memory");
 }
 
-// wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16: D(64 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
-__device__ __forceinline__ void wgmma_m64n128k16_f32_bf16_bf16(float (&d)[64], uint64_t desc_a, uint64_t desc_b) {
+// wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16: D(128 fp32 per thread) += A(smem) · B(smem)ᵀ, both K-major.
+__device__ __forceinline__ void wgmma_m64n256k16_f32_bf16_bf16(float (&d)[128], uint64_t desc_a, uint64_t desc_b) {
   asm volatile(
       "{\n"
       ".reg .pred accumulate;\n"
       "setp.ne.b32 accumulate, 1, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n128k16.f32.bf16.bf16\n"
-      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63},\n"
-      " %64, %65, accumulate, 1, 1, 0, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16\n"
+      "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31, %32, %33, %34, %35, %36, %37, %38, %39, %40, %41, %42, %43, %44, %45, %46, %47, %48, %49, %50, %51, %52, %53, %54, %55, %56, %57, %58, %59, %60, %61, %62, %63, %64, %65, %66, %67, %68, %69, %70, %71, %72, %73, %74, %75, %76, %77, %78, %79, %80, %81, %82, %83, %84, %85, %86, %87, %88, %89, %90, %91, %92, %93, %94, %95, %96, %97, %98, %99, %100, %101, %102, %103, %104, %105, %106, %107, %108, %109, %110, %111, %112, %113, %114, %115, %116, %117, %118, %119, %120, %121, %122, %123, %124, %125, %126, %127},\n"
+      " %128, %129, accumulate, 1, 1, 0, 0;\n"
       "}\n"
-      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63])
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31]), "+f"(d[32]), "+f"(d[33]), "+f"(d[34]), "+f"(d[35]), "+f"(d[36]), "+f"(d[37]), "+f"(d[38]), "+f"(d[39]), "+f"(d[40]), "+f"(d[41]), "+f"(d[42]), "+f"(d[43]), "+f"(d[44]), "+f"(d[45]), "+f"(d[46]), "+f"(d[47]), "+f"(d[48]), "+f"(d[49]), "+f"(d[50]), "+f"(d[51]), "+f"(d[52]), "+f"(d[53]), "+f"(d[54]), "+f"(d[55]), "+f"(d[56]), "+f"(d[57]), "+f"(d[58]), "+f"(d[59]), "+f"(d[60]), "+f"(d[61]), "+f"(d[62]), "+f"(d[63]), "+f"(d[64]), "+f"(d[65]), "+f"(d[66]), "+f"(d[67]), "+f"(d[68]), "+f"(d[69]), "+f"(d[70]), "+f"(d[71]), "+f"(d[72]), "+f"(d[73]), "+f"(d[74]), "+f"(d[75]), "+f"(d[76]), "+f"(d[77]), "+f"(d[78]), "+f"(d[79]), "+f"(d[80]), "+f"(d[81]), "+f"(d[82]), "+f"(d[83]), "+f"(d[84]), "+f"(d[85]), "+f"(d[86]), "+f"(d[87]), "+f"(d[88]), "+f"(d[89]), "+f"(d[90]), "+f"(d[91]), "+f"(d[92]), "+f"(d[93]), "+f"(d[94]), "+f"(d[95]), "+f"(d[96]), "+f"(d[97]), "+f"(d[98]), "+f"(d[99]), "+f"(d[100]), "+f"(d[101]), "+f"(d[102]), "+f"(d[103]), "+f"(d[104]), "+f"(d[105]), "+f"(d[106]), "+f"(d[107]), "+f"(d[108]), "+f"(d[109]), "+f"(d[110]), "+f"(d[111]), "+f"(d[112]), "+f"(d[113]), "+f"(d[114]), "+f"(d[115]), "+f"(d[116]), "+f"(d[117]), "+f"(d[118]), "+f"(d[119]), "+f"(d[120]), "+f"(d[121]), "+f"(d[122]), "+f"(d[123]), "+f"(d[124]), "+f"(d[125]), "+f"(d[126]), "+f"(d[127])
       : "l"(desc_a), "l"(desc_b));
 }
 
@@ -322,11 +327,11 @@ dual_gemm_bf16_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
-            void* b_dst = b_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            void* b_dst = b_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
-            // B2: the same rows and K columns as B1, into B2's ring, on the same full barrier.
-            void* b2_dst = b2_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            // B2: the same rows and K columns as B1, into B2's part of the stage, on the same full barrier.
+            void* b2_dst = b2_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b2_dst, map_b2, b_coords, &full[stage]);
           }
           if (++stage == kStages) {
@@ -351,22 +356,18 @@ dual_gemm_bf16_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
     uint32_t epilogue_buffer = 0;
     int stage = 0;
     uint32_t phase = 0;
-    float acc[kAccumulators];
-    float acc2[kAccumulators];  // A·B2ᵀ; acc holds A·B1ᵀ
+    float acc[kMmaAccumulators];  // [0, kAccumulators): A·B1ᵀ; [kAccumulators, 2·kAccumulators): A·B2ᵀ
 
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
       const Tile tile = schedule.at(unit, cta_rank);
 #pragma unroll
-      for (int i = 0; i < kAccumulators; ++i) acc[i] = 0.0f;
-#pragma unroll
-      for (int i = 0; i < kAccumulators; ++i) acc2[i] = 0.0f;
+      for (int i = 0; i < kMmaAccumulators; ++i) acc[i] = 0.0f;
 
       int previous_stage = -1;
       for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
         mbarrier_wait_parity(&full[stage], phase);
         const uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage + consumer * kMmaM * kSwizzleRowBytes;
         const uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
-        const uint8_t* b2_stage = smem + kSmemB2 + stage * kBBytesPerStage;
         wgmma_fence();
 #pragma unroll
         for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
@@ -374,11 +375,9 @@ dual_gemm_bf16_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
           for (int step = 0; step < kMmaPerAtom; ++step) {
             // Inside a swizzle row, the k-th MMA starts k·kMmaK elements further along the row.
             const uint64_t desc_a = smem_descriptor(a_stage + atom * kTileM * kSwizzleRowBytes + step * kMmaK * sizeof(ElementA));
-            const uint64_t desc_b = smem_descriptor(b_stage + atom * kTileN * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
-            wgmma_m64n128k16_f32_bf16_bf16(acc, desc_a, desc_b);
-            // The second product from the same A descriptor.
-            const uint64_t desc_b2 = smem_descriptor(b2_stage + atom * kTileN * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
-            wgmma_m64n128k16_f32_bf16_bf16(acc2, desc_a, desc_b2);
+            // B's descriptor spans B1's rows and B2's below them: both products in one wgmma.
+            const uint64_t desc_b = smem_descriptor(b_stage + atom * kBAtomRows * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
+            wgmma_m64n256k16_f32_bf16_bf16(acc, desc_a, desc_b);
           }
         }
         wgmma_commit_group();
@@ -394,10 +393,11 @@ dual_gemm_bf16_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
       wgmma_wait_group<0>();
       if (previous_stage >= 0 && lane_in_wg == 0) release_stage(&empty[previous_stage]);
 
-      // Gated epilogue: D = silu(A·B1ᵀ) · (A·B2ᵀ) in fp32, into acc (acc2 is dead after this);
-      // converted once to the output dtype by the store below.
+      // Gated epilogue: D = silu(A·B1ᵀ) · (A·B2ᵀ) in fp32, into the first half of acc (the same
+      // columns of the two products sit kAccumulators registers apart); converted once to the output
+      // dtype by the store below.
 #pragma unroll
-      for (int i = 0; i < kAccumulators; ++i) acc[i] = silu_mul(acc[i], acc2[i]);
+      for (int i = 0; i < kAccumulators; ++i) acc[i] = silu_mul(acc[i], acc[kAccumulators + i]);
 
       // Epilogue: accumulators -> swizzled shared-memory chunk -> TMA store (epilogue_store.hbs).
 #pragma unroll

@@ -73,6 +73,7 @@ constexpr int kBoxColumns = 128;  // TMA elements in one swizzle row
 constexpr int kASliceRows = 128;
 constexpr int kBSliceRows = 128;
 constexpr int kBRowsPerCta = 128;  // rows of B in this CTA's shared memory
+constexpr int kBAtomRows = kBRowsPerCta;  // rows of one swizzle atom of a B stage (a dual GEMM's B2 has its own ring)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
 constexpr uint32_t kABytesPerStage = 16384;
@@ -374,11 +375,11 @@ dual_gemm_nvfp4_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const _
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
-            void* b_dst = b_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            void* b_dst = b_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
-            // B2: the same rows and K columns as B1, into B2's ring, on the same full barrier.
-            void* b2_dst = b2_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            // B2: the same rows and K columns as B1, into B2's part of the stage, on the same full barrier.
+            void* b2_dst = b2_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b2_dst, map_b2, b_coords, &full[stage]);
           }
           // This stage's scales: atoms kb·kScaleAtomsPerStage.. (4 pieces of 128 bytes each) of this

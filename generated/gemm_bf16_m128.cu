@@ -52,13 +52,16 @@ constexpr int kSwizzleAtomsPerStage = 1;
 constexpr int kMmaK = 16;
 constexpr int kMmaPerAtom = kKPerSwizzleAtom / kMmaK;
 constexpr int kMmaM = 64;  // one warpgroup's rows (wgmma is m64nNk*)
-constexpr int kAccumulators = 56;
+constexpr int kProducts = 1;
+constexpr int kMmaAccumulators = 56;  // the wgmma's: 64 × kProducts·kTileN over 128 threads
+constexpr int kAccumulators = kMmaAccumulators / kProducts;  // one product's 64 × kTileN
 
 // Multicast: each CTA loads a 1/kClusterN slice of the A tile for its cluster row and a
 // 1/kClusterM slice of the B tile for its cluster column.
 constexpr int kASliceRows = 64;
 constexpr int kBSliceRows = 112;
 constexpr int kBRowsPerCta = kTileN;  // every CTA holds its whole B tile (no CTA pairs on sm_90a)
+constexpr int kBAtomRows = 112;  // rows of one swizzle atom of a B stage: kTileN
 constexpr int kPacking = 1;           // TMA elements are the operand elements (no packed types on sm_90a)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
@@ -312,7 +315,7 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
-            void* b_dst = b_stage + atom * kBRowsPerCta * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            void* b_dst = b_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
           }
@@ -338,12 +341,12 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
     uint32_t epilogue_buffer = 0;
     int stage = 0;
     uint32_t phase = 0;
-    float acc[kAccumulators];
+    float acc[kMmaAccumulators];
 
     for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
       const Tile tile = schedule.at(unit, cta_rank);
 #pragma unroll
-      for (int i = 0; i < kAccumulators; ++i) acc[i] = 0.0f;
+      for (int i = 0; i < kMmaAccumulators; ++i) acc[i] = 0.0f;
 
       int previous_stage = -1;
       for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
@@ -357,7 +360,7 @@ gemm_bf16_m128_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_c
           for (int step = 0; step < kMmaPerAtom; ++step) {
             // Inside a swizzle row, the k-th MMA starts k·kMmaK elements further along the row.
             const uint64_t desc_a = smem_descriptor(a_stage + atom * kTileM * kSwizzleRowBytes + step * kMmaK * sizeof(ElementA));
-            const uint64_t desc_b = smem_descriptor(b_stage + atom * kTileN * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
+            const uint64_t desc_b = smem_descriptor(b_stage + atom * kBAtomRows * kSwizzleRowBytes + step * kMmaK * sizeof(ElementB));
             wgmma_m64n112k16_f32_bf16_bf16(acc, desc_a, desc_b);
           }
         }

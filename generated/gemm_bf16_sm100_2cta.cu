@@ -69,6 +69,7 @@ constexpr int kBoxColumns = 64;  // TMA elements in one swizzle row
 constexpr int kASliceRows = 128;
 constexpr int kBSliceRows = 128;
 constexpr int kBRowsPerCta = 128;  // rows of B in this CTA's shared memory
+constexpr int kBAtomRows = kBRowsPerCta;  // rows of one swizzle atom of a B stage (a dual GEMM's B2 has its own ring)
 
 // Shared memory, from a 1024-byte-aligned base (the 128-byte swizzle repeats every 1024 bytes).
 constexpr uint32_t kABytesPerStage = 16384;

@@ -46,26 +46,40 @@ describe("plan", () => {
 describe("dual GEMM", () => {
   const dual: SpecOptions = { dual: true, tile: [128, 128, 64], stages: 4 };
 
-  it("plans a B2 ring after B1's and both products' transaction bytes", () => {
+  it("stacks B2's rows below B1's in every stage and multiplies both with one wgmma of N = 2 × tile N", () => {
     const p = planOf(dual);
     expect(p.dual).toBe(true);
-    expect(p.smem.b2Offset).toBe(p.smem.bOffset + 4 * 128 * 64 * 2);
-    expect(p.smem.epilogueOffset).toBe(p.smem.b2Offset + 4 * 128 * 64 * 2);
+    expect(p.products).toBe(2);
+    // Stage s: B1's 128 rows at bOffset + s·bBytesPerStage, B2's 128 rows right below them.
+    expect(p.smem.bBytesPerStage).toBe(2 * 128 * 64 * 2);
+    expect(p.smem.bRowsPerAtom).toBe(256);
+    expect(p.smem.b2Offset).toBe(p.smem.bOffset + 128 * 128);
+    expect(p.smem.epilogueOffset).toBe(p.smem.bOffset + 4 * 2 * 128 * 64 * 2);
     expect(p.smem.b2Offset % 1024).toBe(0);
+    expect(p.mma.instruction).toBe("wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16");
+    expect(p.mma.accumulatorRegisters).toBe(2 * 64);
     expect(p.epilogue.kind).toBe("siluMul");
-    expect(planOf({ tile: [128, 128, 64] }).dual).toBe(false);
+    const n64 = planOf({ ...dual, tile: [128, 64, 64], stages: 6 });
+    expect(n64.mma.shape).toBe("m64n128k16");
+    expect(n64.smem.b2Offset).toBe(n64.smem.bOffset + 64 * 128);
+    const plain = planOf({ tile: [128, 128, 64] });
+    expect([plain.dual, plain.products, plain.smem.bRowsPerAtom, plain.mma.shape]).toEqual([false, 1, 128, "m64n128k16"]);
+    expect(plain.smem.b2Offset).toBe(plain.smem.bOffset);
   });
 
-  it("loads A, B1 and B2, issues both products from the same A descriptor, and gates in fp32", () => {
+  it("loads A, B1 and B2, issues both products as one wgmma from one A descriptor, and gates in fp32", () => {
     const cu = cudaOf(dual);
     const helper = planOf(dual).mma.helperName;
     expect(cu).toContain(`${helper}(acc, desc_a, desc_b);`);
-    expect(cu).toContain(`${helper}(acc2, desc_a, desc_b2);`);
-    expect(cu).toContain("kTxBytesPerStage = kABytesPerStage + 2 * kBBytesPerStage;");
+    expect(cu).not.toContain("acc2");
+    expect(cu).toContain("smem_descriptor(b_stage + atom * kBAtomRows * kSwizzleRowBytes");
+    expect(cu).toContain("kTxBytesPerStage = kABytesPerStage + kBBytesPerStage;");
+    expect(cu).toContain("constexpr int kBAtomRows = 256;");
     expect(cu).toMatch(/cp_async_bulk_tensor\([^;]*map_b2, b_coords/);
+    expect(cu).toContain("uint8_t* b2_stage = smem + kSmemB2 + stage * kBBytesPerStage;");
     expect(cu).toContain("const CUtensorMap* map_b2 = &tmap_b2;");
     expect(cu).toContain("return __fdividef(g, 1.0f + __expf(-g)) * u;");
-    expect(cu).toContain("acc[i] = silu_mul(acc[i], acc2[i]);");
+    expect(cu).toContain("acc[i] = silu_mul(acc[i], acc[kAccumulators + i]);");
     expect(cu).toContain("GK_OP_DUAL_GEMM_SILU_MUL");
     expect(cu).toContain("args->b2 == nullptr");
     expect(cu).toContain("D[M,N] = silu(A[M,K] · B1[N,K]ᵀ) ⊙ (A[M,K] · B2[N,K]ᵀ)");

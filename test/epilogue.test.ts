@@ -148,7 +148,7 @@ describe("emitted epilogue", () => {
 
   it("gates before the epilogue in a dual GEMM", () => {
     const cu = sm90Cuda({ dual: true, tile: [128, 128, 64], epilogue: ALL });
-    expect(cu.indexOf("acc[i] = silu_mul(acc[i], acc2[i]);")).toBeLessThan(cu.indexOf("acc[group * 4 + i] = epilogue_apply("));
+    expect(cu.indexOf("acc[i] = silu_mul(acc[i], acc[kAccumulators + i]);")).toBeLessThan(cu.indexOf("acc[group * 4 + i] = epilogue_apply("));
     expect(cu).toContain("/*op=*/GK_OP_DUAL_GEMM_SILU_MUL,");
     expect(cu).toContain("x = silu(A·B1ᵀ) ⊙ (A·B2ᵀ), in fp32");
   });

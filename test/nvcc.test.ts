@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { headerFiles, headersDigest, linkKey, ObjectCache, objectKey, sha256 } from "../src/cli/cache.js";
 import { formatShape, parseShape, readManifest, validateManifest } from "../src/cli/manifest.js";
@@ -178,6 +179,24 @@ describe.skipIf(toolchain === null)("cached compile with the real nvcc", () => {
     expect(readFileSync(join(toolchain!.cudaRoot!, "include", "cuda_runtime.h"), "utf8").length).toBeGreaterThan(0);
     expect(toolchain!.release).not.toBeNull();
   });
+
+  it("builds the sm_90a dual GEMM with B1 and B2 in one wgmma: the PTX of a 128×256 GEMM's wgmma count and shape", async () => {
+    const repo = resolve(import.meta.dirname, "..");
+    const flags = compileFlags("sm_90a").filter((f) => f !== "-Xptxas" && f !== "-v");
+    const wgmmas = async (file: string): Promise<Record<string, number>> => {
+      const ptx = join(tmp, `${file.replace(/\W/g, "_")}.ptx`);
+      const r = await execa(toolchain!.nvcc, [...flags, "-ptx", file, "-o", ptx], { cwd: repo, reject: false, all: true });
+      if (r.exitCode !== 0) throw new Error(r.all);
+      const byShape: Record<string, number> = {};
+      for (const m of readFileSync(ptx, "utf8").matchAll(/wgmma\.mma_async\.sync\.aligned\.(m\d+n\d+k\d+)/g)) byShape[m[1]!] = (byShape[m[1]!] ?? 0) + 1;
+      return byShape;
+    };
+    // dual_gemm_bf16: 128×128×64 tiles of B1 and B2 stacked, so per k-step one m64n256k16 wgmma per
+    // consumer warpgroup, exactly as gemm_bf16_128x256 (128×256×64) issues.
+    const [dual, plain] = await Promise.all([wgmmas("generated/dual_gemm_bf16.cu"), wgmmas("generated/gemm_bf16_128x256.cu")]);
+    expect(Object.keys(plain)).toEqual(["m64n256k16"]);
+    expect(dual).toEqual(plain);
+  }, 120_000);
 
   it("compiles once, then serves the object and its ptxas report from the cache", async () => {
     const root = join(tmp, "repo");

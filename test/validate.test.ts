@@ -246,6 +246,8 @@ describe("each rule, violated alone", () => {
       legal: /"alpha", "bias" or "activation" only/,
     },
     "DUAL-GEMM-SCHED": { spec: dualSpec({ splitK: 2 }), path: "scheduler.splitK", value: "splitK 2", legal: /splitK: 1 and streamK: false for dualGemm/ },
+    // 64×136: one consumer warpgroup holds 2 × 68 accumulators (fits), but B1|B2 would be a wgmma of N 272.
+    "SM90-DUAL-N": { spec: dualSpec({ mma: [64, 136, 64], stages: 3 }), path: "tiler.mma[1]", value: "136", legal: /^tile N <= 128 for dualGemm on sm_90a$/ },
     "DUAL-GEMM-CLUSTER": { spec: dualSpec({ cluster: [2, 1] }), path: "tiler.cluster[0]", value: "2", legal: /cluster: \[1, 1\], \[1, 2\] or \[1, 4\]/ },
     "PROBLEM-POSITIVE": { spec: spec({ problems: [{ m: 0, n: 64, k: 64 }] }), path: "problems[0].m", value: "0", legal: /from 1 to 2,147,483,647/ },
     // 77 groups × (3 × 128 + 40) + 16 = 32,664, padded to 32,768 bytes > 32,764 (76 groups: 32,256).
@@ -599,11 +601,17 @@ describe("dual GEMM rules", () => {
   });
 
   it("counts two accumulator sets against the registers (SM90-REG-ACC)", () => {
-    const v = only(dualSpec({ mma: [128, 256, 64], stages: 2 }), "SM90-REG-ACC");
-    expect(v.value).toBe("312 registers");
+    // 256×128: four consumer warpgroups, each with too few registers for 2 × 64 accumulators.
+    const v = only(dualSpec({ mma: [256, 128, 64], stages: 2 }), "SM90-REG-ACC");
+    expect(v.value).toBe("184 registers");
     expect(v.message).toMatch(/dual GEMM tile \(two accumulator sets\)/);
-    expect(v.legal).toMatch(/^tile N <= 128 for tile M 128/);
-    expect(validate(spec({ mma: [128, 256, 64], cluster: [1, 1], stages: 2 })).ok).toBe(true);
+    expect(v.legal).toMatch(/tile M 64 or 128 for tile N 128/);
+    // One accumulator set of 256×64 fits where two do not.
+    expect(codes(spec({ mma: [256, 64, 64], cluster: [1, 1], stages: 2 }))).toEqual([]);
+    expect(codes(dualSpec({ mma: [256, 64, 64], stages: 2 }))).toEqual(["SM90-REG-ACC"]);
+    // 128×256 breaks both limits: the registers and the stacked wgmma's N (2 × 256).
+    expect(codes(dualSpec({ mma: [128, 256, 64], stages: 2 }))).toEqual(["SM90-REG-ACC", "SM90-DUAL-N"]);
+    expect(only(dualSpec({ mma: [64, 136, 64], stages: 3 }), "SM90-DUAL-N").message).toMatch(/N = 2 × 136 = 272/);
   });
 
   it("counts B1 and B2 in shared memory (SM90-SMEM)", () => {

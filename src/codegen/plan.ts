@@ -4,7 +4,7 @@
  * templates print; nothing downstream computes any of it again.
  */
 import type { ClusterReduction, Sm100Budget, Sm90Budget } from "../dsl/budget.js";
-import type { Sm90OperandDType } from "../dsl/facts.js";
+import { SM90, type Sm90OperandDType } from "../dsl/facts.js";
 import type { GemvBudget } from "../dsl/validateGemv.js";
 import type { GemvSpec, KernelSpec, Target } from "../dsl/types.js";
 import { planGemv, type GemvKernelPlan } from "./gemv.js";
@@ -39,10 +39,13 @@ export interface Sm90KernelPlan {
   readonly target: Target;
   readonly template: "sm90/gemm.cu.hbs";
   /**
-   * Gated dual GEMM: each stage holds A, B1 and B2; each consumer issues the wgmmas of both products
-   * from the same A descriptor into two accumulator sets; the epilogue stores silu(acc1) · acc2.
+   * Gated dual GEMM: each stage holds A and B1 with B2 right below it (B1's tile N rows, then B2's, in
+   * every swizzle atom), so one wgmma of N = 2 × tile N computes both products from one read of A;
+   * the accumulator's first half is A·B1ᵀ, its second A·B2ᵀ; the epilogue stores silu(first) · second.
    */
   readonly dual: boolean;
+  /** Products per tile: 1, or 2 for a dual GEMM (B tiles per stage, accumulator halves). */
+  readonly products: number;
   /**
    * Grouped GEMM: the tile list spans every group of a launch and the per-group tensor maps travel in
    * a `tableBytes`-byte kernel parameter sized for `maxGroups` groups; false for other ops.
@@ -76,10 +79,16 @@ export interface Sm90KernelPlan {
     readonly kPerSwizzleAtom: number;
     readonly swizzleAtomsPerStage: number;
     readonly aBytesPerStage: number;
+    /** The B part of a stage: B1 and B2 stacked for a dual GEMM (products × one B tile). */
     readonly bBytesPerStage: number;
+    /** Rows of one swizzle atom of a B stage: products × tile N (B1's rows, then B2's). */
+    readonly bRowsPerAtom: number;
     readonly aOffset: number;
     readonly bOffset: number;
-    /** B2's stages (a dual GEMM; equal to epilogueOffset otherwise, where nothing lies between). */
+    /**
+     * Where B2's rows of stage 0 start: tile N swizzle rows into the stacked stage (each further stage
+     * bBytesPerStage on); equal to bOffset without a B2.
+     */
     readonly b2Offset: number;
     readonly epilogueOffset: number;
     /** The cluster reduction's receive slots (equal to barrierOffset without one). */
@@ -90,6 +99,7 @@ export interface Sm90KernelPlan {
     readonly totalBytes: number;
   };
   readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
+  /** The wgmma: N = products × tile N (a dual GEMM's stacked B1|B2). */
   readonly mma: Sm90MmaAtom;
   /** The store path (chunk width) and the shared epilogue math (alpha, bias per column, activation). */
   readonly epilogue: EpilogueMathPlan & {
@@ -117,8 +127,10 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
   const [clusterM, clusterN] = spec.tiler.cluster;
   const aOffset = 0;
   const bOffset = aOffset + spec.stages * budget.aBytesPerStage;
-  const b2Offset = bOffset + spec.stages * budget.bBytesPerStage;
-  const epilogueOffset = b2Offset + (budget.products - 1) * spec.stages * budget.bBytesPerStage;
+  // B1 and B2 share each stage (SM90-DUAL-N): B2's rows follow B1's inside every swizzle atom.
+  const bBytesPerStage = budget.products * budget.bBytesPerStage;
+  const b2Offset = bOffset + (budget.products - 1) * tileN * SM90.swizzleBytes.value;
+  const epilogueOffset = bOffset + spec.stages * bBytesPerStage;
   const receiveOffset = epilogueOffset + budget.epilogueBytes;
   const reduction = budget.clusterReduction;
   const barrierOffset = receiveOffset + (reduction?.receiveBytes ?? 0);
@@ -132,6 +144,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
     target: spec.target,
     template: "sm90/gemm.cu.hbs",
     dual: spec.op.kind === "dualGemm",
+    products: budget.products,
     grouped: spec.op.kind === "groupedGemm" ? { maxGroups: spec.op.maxGroups, tableBytes: budget.groupTableBytes } : false,
     ctaPair: false,
     scale: false,
@@ -147,7 +160,8 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
       kPerSwizzleAtom: budget.kPerSwizzleAtom,
       swizzleAtomsPerStage: budget.swizzleAtomsPerStage,
       aBytesPerStage: budget.aBytesPerStage,
-      bBytesPerStage: budget.bBytesPerStage,
+      bBytesPerStage,
+      bRowsPerAtom: budget.products * tileN,
       aOffset,
       bOffset,
       b2Offset,
@@ -159,7 +173,7 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
       totalBytes: budget.smemBytes,
     },
     tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
-    mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, tileN),
+    mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, budget.products * tileN),
     epilogue: {
       kind: spec.epilogue.kind,
       chunkColumns: budget.epilogueChunkColumns,

@@ -201,6 +201,11 @@ export const RULES = {
     summary: `the fp32 accumulators of a consumer thread (two sets for a dual GEMM: budget.accumulatorRegisters counts both) plus CONSUMER_REGISTER_OVERHEAD fit the registers setmaxnreg gives each consumer: budget.accumulatorRegisters + ${CONSUMER_REGISTER_OVERHEAD} <= budget.consumerRegisters`,
     source: `${SM90.registersPerSm.source}; ${SM90.setmaxnreg.source}; src/dsl/budget.ts: CONSUMER_REGISTER_OVERHEAD, CONSUMER_REGISTER_CEILING`,
   },
+  "SM90-DUAL-N": {
+    kind: "hardware",
+    summary: `a dual GEMM on sm_90a multiplies its B1 and B2 tiles, stacked in each stage, with one wgmma of N = 2 × tile N (A is read from shared memory once for both products), so 2 × tile N <= ${SM90.wgmmaN.value.max}`,
+    source: `${SM90.wgmmaN.source}; ${GEMM_TEMPLATE}: the dual GEMM's stacked B1|B2 stage`,
+  },
   "SM90-THREADS": {
     kind: "hardware",
     summary: `the block (one producer and one consumer warpgroup per ${SM90.wgmmaM.value} rows of the tile) has at most ${SM90_MAX_THREADS_PER_BLOCK.value} threads`,

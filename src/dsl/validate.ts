@@ -441,7 +441,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
       // The largest tile N whose accumulators fit, in whole wgmma N steps and epilogue chunks.
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
       const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) * SM90.warpgroupThreads.value) / (budget.products * SM90.wgmmaM.value);
-      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
+      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max / budget.products) / nStep) * nStep;  // SM90-DUAL-N too
       const okM = SM90_TILE_M.filter((m) => {
         const bm = sm90Budget({ ...budgetSpec, tiler: { mma: [m, tileN, tileK], cluster: budgetSpec.tiler.cluster } });
         return bm.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD <= bm.consumerRegisters;
@@ -456,6 +456,17 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
         `a ${fmt(tileM)}×${fmt(tileN)} ${budget.products === 2 ? "dual GEMM tile (two accumulator sets) " : "tile "}needs ${fmt(budget.accumulatorRegisters)} fp32 accumulator registers + ${CONSUMER_REGISTER_OVERHEAD} others = ${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} per consumer thread, more than the ${budget.consumerRegisters} each of ${budget.consumerWarpgroups} consumer warpgroups gets`,
         `${fmt(budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD)} registers`,
         fixes.length > 0 ? fixes.join(", or ") : "a smaller tile",
+      );
+    }
+    // A dual GEMM's B1 and B2 tiles sit one above the other in each stage and are multiplied by one
+    // wgmma of N = 2 × tile N, so that A is read from shared memory once for both products.
+    if (budget.products > 1 && isInt(tileN) && budget.products * tileN > WGMMA_N.max) {
+      report(
+        "SM90-DUAL-N",
+        "tiler.mma[1]",
+        `a dual GEMM multiplies B1 and B2 stacked in one wgmma of N = ${budget.products} × ${fmt(tileN)} = ${fmt(budget.products * tileN)}, more than wgmma's ${WGMMA_N.max}`,
+        fmt(tileN),
+        `tile N <= ${WGMMA_N.max / budget.products} for dualGemm on sm_90a`,
       );
     }
     if (budget.threads > SM90_MAX_THREADS_PER_BLOCK.value) {
@@ -599,7 +610,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     } else if (budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
       const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) / 2) * (SM90.warpgroupThreads.value / SM90.wgmmaM.value);
-      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
+      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max / budget.products) / nStep) * nStep;  // SM90-DUAL-N too
       report(
         "SPLITK-REG",
         streamK === true ? "scheduler.streamK" : "scheduler.splitK",
