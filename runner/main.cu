@@ -42,6 +42,9 @@ void usage(FILE* f, const char* argv0) {
                "  --no-baseline     skip the cuBLAS / cuBLASLt baseline\n"
                "  --fp8-precise-accum  cuBLASLt fp8 baseline without CUBLASLT_MATMUL_DESC_FAST_ACCUM (the default\n"
                "                     baseline uses fast accumulation, the same contract as the generated kernels)\n"
+               "  --flush HOW       how L2 is flushed before every timed run: read (default: a kernel reads 2x the L2\n"
+               "                    size, so the run starts with clean lines) or write (a 2x-L2 memset, which leaves\n"
+               "                    dirty lines for the run's misses to write back; the protocol before 2026-11-23 s9)\n"
                "  --tolerance X     override the output-dtype tolerance (bf16 8e-3, fp16 2e-3, fp32 1e-4)\n"
                "  --timeout S       give up when one run does not finish within S seconds (default 120)\n"
                "  --device N        CUDA device index (default 0)\n"
@@ -131,6 +134,10 @@ int main(int argc, char** argv) {
       cfg.json_path = next("a path");
     } else if (a == "--no-baseline") {
       cfg.baseline = false;
+    } else if (a == "--flush") {
+      const std::string how = next("read or write");
+      if (how != "read" && how != "write") bad_usage(argv0, "--flush must be read or write");
+      cfg.flush_by_read = how == "read";
     } else if (a == "--fp8-precise-accum") {
       cfg.fp8_fast_accum = false;
     } else if (a == "--tolerance") {

@@ -165,6 +165,8 @@ ProblemRunner::ProblemRunner(const RunConfig& cfg, const DeviceInfo& dev, const 
   if (device_mismatch_.empty()) {
     GKR_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     flush_.alloc(2 * static_cast<size_t>(dev.l2_bytes > 0 ? dev.l2_bytes : (64 << 20)));
+    GKR_CHECK(cudaMemset(flush_.get(), 0x5A, flush_.bytes()));  // defined contents for the read flush
+    flush_sink_.alloc(sizeof(unsigned));
   }
 }
 
@@ -515,6 +517,8 @@ TimingConfig ProblemRunner::timing_config(void* poison, size_t poison_bytes) con
   tc.timeout_s = cfg_.timeout_s;
   tc.flush = flush_.get();
   tc.flush_bytes = flush_.bytes();
+  tc.flush_by_read = cfg_.flush_by_read;
+  tc.flush_sink = flush_sink_.as<unsigned>();
   tc.poison = poison;
   tc.poison_bytes = poison_bytes;
   tc.stream = stream_;

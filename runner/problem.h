@@ -76,6 +76,7 @@ class ProblemRunner {
   const GkKernelInfo& info_;
   cudaStream_t stream_ = nullptr;
   DeviceBuffer flush_;
+  DeviceBuffer flush_sink_;  // the read flush's 4-byte output
   std::string device_mismatch_;
   std::string broken_;
   bool hung_ = false;

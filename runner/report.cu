@@ -45,6 +45,7 @@ std::string report_json(const RunReport& rep) {
       .field("date", rep.date)
       .field("reps", rep.config.reps)
       .field("warmup", rep.config.warmup)
+      .field("l2_flush", rep.config.flush_by_read ? "read" : "write")
       .field("seed", rep.config.seed)
       .field("l2_bytes", rep.device.l2_bytes)
       .field("baseline_library", rep.baseline_library);
@@ -124,10 +125,10 @@ std::string report_table(const RunReport& rep) {
     scaled += ", D = " + epilogue_formula(in);
     if (in.bias) scaled += std::string(" (bias ") + dtype_name(in.bias_type) + ")";
   }
-  std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s%s) on %s (%d SMs, cc %s), reps %d, warmup %d\n",
+  std::snprintf(line, sizeof line, "kernel %s (%s, %s x %s -> %s%s) on %s (%d SMs, cc %s), reps %d, warmup %d, L2 flush by %s\n",
                 in.name ? in.name : "?", in.target ? in.target : "?", dtype_name(in.a), dtype_name(in.b),
                 dtype_name(in.out), scaled.c_str(), rep.device.name.c_str(), rep.device.sm_count,
-                rep.device.cc().c_str(), rep.config.reps, rep.config.warmup);
+                rep.device.cc().c_str(), rep.config.reps, rep.config.warmup, rep.config.flush_by_read ? "read" : "write");
   out += line;
   std::snprintf(line, sizeof line, "%7s %7s %7s  %-7s %10s %8s %9s %9s %6s %10s %8s %6s\n", "M", "N", "K", "status",
                 "us", "TFLOP/s", "rel_err", "max_err", "unwr", "base_us", "base_TF", "ratio");

@@ -30,6 +30,7 @@ struct RunConfig {
   std::string json_path;            // empty: no JSON file
   bool baseline = true;             // --no-baseline turns it off
   bool fp8_fast_accum = true;       // cuBLASLt FAST_ACCUM for the fp8 baseline; --fp8-precise-accum turns it off
+  bool flush_by_read = true;        // --flush read (default) or write: how L2 is flushed before each timed run
   double timeout_s = 120;           // --timeout: watchdog per wait on the GPU
   int device = 0;                   // --device
   std::optional<double> tolerance;  // --tolerance: overrides the per-dtype default

@@ -49,6 +49,30 @@ void launch_checked(const LaunchFn& launch, cudaStream_t s, const char* phase) {
                              cudaGetErrorString(e) + ")");
 }
 
+// The read flush: every 16-byte word of the buffer is loaded once (grid-stride); the XOR of all of
+// them is compared with a value the buffer never holds in full, so the loads are not optimised away.
+__global__ void flush_l2_by_reading(const uint4* __restrict__ words, size_t count, unsigned* sink) {
+  uint4 x = make_uint4(0, 0, 0, 0);
+  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    const uint4 w = words[i];
+    x.x ^= w.x;
+    x.y ^= w.y;
+    x.z ^= w.z;
+    x.w ^= w.w;
+  }
+  if ((x.x & x.y & x.z & x.w) == 0xFFFFFFFFu) *sink = x.x;
+}
+
+void flush_l2(const TimingConfig& cfg, int rep, cudaStream_t s) {
+  if (!cfg.flush_by_read) {
+    GKR_CHECK(cudaMemsetAsync(cfg.flush, rep & 0xFF, cfg.flush_bytes, s));
+    return;
+  }
+  if (cfg.flush_sink == nullptr) throw std::runtime_error("time_launches: the read flush needs flush_sink");
+  flush_l2_by_reading<<<1024, 256, 0, s>>>(static_cast<const uint4*>(cfg.flush), cfg.flush_bytes / sizeof(uint4), cfg.flush_sink);
+  GKR_CHECK(cudaGetLastError());
+}
+
 }  // namespace
 
 void wait_stream(cudaStream_t stream, double timeout_s, const std::string& what) {
@@ -81,7 +105,7 @@ TimingResult time_launches(const LaunchFn& launch, const TimingConfig& cfg) {
 
   EventPool start(cfg.reps), stop(cfg.reps);
   for (int i = 0; i < cfg.reps; ++i) {
-    GKR_CHECK(cudaMemsetAsync(cfg.flush, i & 0xFF, cfg.flush_bytes, s));
+    flush_l2(cfg, i, s);
     GKR_CHECK(cudaMemsetAsync(cfg.poison, 0xFF, cfg.poison_bytes, s));
     GKR_CHECK(cudaEventRecord(start[i], s));
     launch_checked(launch, s, "timed");

@@ -48,6 +48,8 @@ const USAGE = `usage: npm run bench -- [FILTER...] [options]
   --timeout S               seconds allowed per kernel binary run (default 600)
   --fp8-precise-accum       time the fp8 cuBLASLt baseline without fast accumulation (default: fast
                             accumulation, the accumulation contract of the generated sm_90a fp8 kernels)
+  --flush read|write        how the runner flushes L2 before each timed run: read (default; the run starts
+                            with clean lines) or write (a memset: dirty lines the run's misses write back)
   --verbose                 show full nvcc reports and runner output`;
 
 interface BenchArgs {
@@ -60,6 +62,7 @@ interface BenchArgs {
   timeoutS: number;
   verbose: boolean;
   fp8PreciseAccum: boolean;
+  flush: "read" | "write";
 }
 
 class UsageError extends Error {}
@@ -84,6 +87,7 @@ function parseBenchArgs(argv: string[]): BenchArgs | "help" {
       timeout: { type: "string" },
       verbose: { type: "boolean", short: "v" },
       "fp8-precise-accum": { type: "boolean" },
+      flush: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -98,7 +102,13 @@ function parseBenchArgs(argv: string[]): BenchArgs | "help" {
     timeoutS: positiveInt(values.timeout, "--timeout", 600),
     verbose: values.verbose ?? false,
     fp8PreciseAccum: values["fp8-precise-accum"] ?? false,
+    flush: flushMode(values.flush),
   };
+}
+
+function flushMode(v: string | undefined): "read" | "write" {
+  if (v === undefined || v === "read" || v === "write") return v ?? "read";
+  throw new UsageError(`--flush must be read or write, not ${JSON.stringify(v)}`);
 }
 
 /** The repository root: the nearest directory at or above the current one holding the runner or a manifest. */
@@ -361,6 +371,7 @@ async function main(argv: string[]): Promise<number> {
     rmSync(jsonPath, { force: true });
     const runArgs = [...problems.flatMap((pr) => ["--problem", formatShape(pr)]), "--reps", String(opts.reps), "--json", jsonPath];
     if (opts.fp8PreciseAccum) runArgs.push("--fp8-precise-accum");
+    runArgs.push("--flush", opts.flush);
     const t0 = performance.now();
     const r = await execa(b.binary!, runArgs, { cwd: root, reject: false, all: true, timeout: opts.timeoutS * 1000 });
     const seconds = (performance.now() - t0) / 1000;
