@@ -610,7 +610,7 @@ function validateGemm(spec: KernelSpec, locate?: (path: string) => SourceLocatio
     } else if (budget && 2 * budget.accumulatorRegisters + CONSUMER_REGISTER_OVERHEAD > budget.consumerRegisters) {
       const nStep = lcm(WGMMA_N.step, budget.epilogueChunkColumns);
       const nFit = ((budget.consumerRegisters - CONSUMER_REGISTER_OVERHEAD) / 2) * (SM90.warpgroupThreads.value / SM90.wgmmaM.value);
-      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max / budget.products) / nStep) * nStep;  // SM90-DUAL-N too
+      const maxN = Math.floor(Math.min(nFit, WGMMA_N.max) / nStep) * nStep;
       report(
         "SPLITK-REG",
         streamK === true ? "scheduler.streamK" : "scheduler.splitK",
