@@ -54,3 +54,21 @@ export const dual_gemm_bf16_n48 = defineKernel({
     { m: 200, n: 776, k: 1000 },
   ],
 });
+
+// M = 512, N = 3072: 128×128 tiles give 4 × 24 = 96 tiles for 132 SMs; 128×96 tiles give 4 × 32 =
+// 128, each one m64n192 wgmma per k-step for both products (2 × 48 accumulator registers), four
+// stages of A and the stacked B1|B2 (40 KB each). Measured on the H100: 60.0 µs against 74.2 µs for
+// 128×128 on 512×3072×7168.
+export const dual_gemm_bf16_n96 = defineKernel({
+  name: "dual_gemm_bf16_n96",
+  target: "sm_90a",
+  op: dualGemm({ a: "bf16", b: "bf16", out: "bf16" }),
+  tiler: { mma: [128, 96, 64], cluster: [1, 1] },
+  stages: 4,
+  scheduler: persistent({ raster: "n", swizzle: 4 }),
+  epilogue: siluMul(),
+  problems: [
+    { m: 512, n: 3072, k: 7168 },
+    { m: 200, n: 776, k: 1000 },
+  ],
+});
