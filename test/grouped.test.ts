@@ -13,7 +13,7 @@ import { sm100Budget, sm90Budget } from "../src/dsl/budget.js";
 import { NVFP4, sm100Spec } from "./support/sm100Specs.js";
 import type { GroupedProblem, KernelSpec } from "../src/dsl/types.js";
 import { compileFlags, findToolchain } from "../src/cli/nvcc.js";
-import { grouped_gemm_bf16, grouped_gemm_bf16_n192, grouped_gemm_bf16_streamk } from "../kernels/grouped_gemm_bf16.js";
+import { grouped_gemm_bf16, grouped_gemm_bf16_n176, grouped_gemm_bf16_streamk } from "../kernels/grouped_gemm_bf16.js";
 import { grouped_gemm_bf16_epilogue } from "../kernels/grouped_gemm_bf16_epilogue.js";
 
 const root = process.cwd();
@@ -43,12 +43,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("gk_check of a grouped GEMM", () => {
   it("reports the grouped op and its group capacity in gk_kernel_info", () => {
-    expect(messages.get("info")).toBe("3 16"); // GK_OP_GROUPED_GEMM, maxGroups 16
+    expect(messages.get("info")).toBe("3 4"); // GK_OP_GROUPED_GEMM, maxGroups 4
   });
 
   it.each([
-    ["zero_groups", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 16 groups per launch .* got 0$/],
-    ["too_many", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 16 groups per launch .* got 17$/],
+    ["zero_groups", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 4 groups per launch .* got 0$/],
+    ["too_many", /^GK-GROUPS: grouped_gemm_bf16 takes 1 to 4 groups per launch .* got 5$/],
     ["null_list", /^GK-GROUPS: group_list is null for 4 groups/],
     ["empty_group", /^GK-SHAPE: group 2: M, N and K must be positive; got M=0 N=4096 K=7168/],
     ["k_stride", /^TMA-STRIDE: group 1: the row stride of A \(lda=1001 × 2 B\) must be a multiple of 16 bytes/],
@@ -132,17 +132,17 @@ describe("grouped GEMM plan and emit", () => {
   });
 
   it("expands M lists against shared N and K, one shape per group", () => {
-    const first = grouped_gemm_bf16_n192.problems[0] as GroupedProblem;
+    const first = grouped_gemm_bf16_n176.problems[0] as GroupedProblem;
     expect(groupShapes(first)).toEqual([80, 176, 128, 72, 64, 248, 96, 160].map((m) => ({ m, n: 4096, k: 7168 })));
   });
 
   it("sizes the group table in the plan from the budget, and the emitted struct is checked against it", () => {
     const budget = sm90Budget(spec);
     const p = plan({ spec, budget, source: "kernels/grouped_gemm_bf16.ts" });
-    expect(p.grouped).toEqual({ maxGroups: 16, tableBytes: budget.groupTableBytes });
+    expect(p.grouped).toEqual({ maxGroups: 4, tableBytes: budget.groupTableBytes });
     const cuda = emit(p);
     expect(cuda).toContain(`static_assert(sizeof(GroupTable) == ${budget.groupTableBytes}`);
-    expect(cuda).toContain("constexpr int kMaxGroups = 16;");
+    expect(cuda).toContain("constexpr int kMaxGroups = 4;");
     expect(cuda).toContain("_kernel(const __grid_constant__ GroupTable table)");
     // The TMA loads and stores take the tile's group's tensor maps.
     expect(cuda).toContain("const CUtensorMap* map_a = &table.a[tile.group];");
