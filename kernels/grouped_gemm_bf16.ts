@@ -33,7 +33,7 @@ export const grouped_gemm_bf16 = defineKernel({
 
 // 8 groups × 4096 × 7168: 11 M-blocks × 24 N-blocks of 176 columns = 264 tiles, exactly two per
 // SM; this case is bound by DRAM (B is 470 MB), and 128×192 tiles (242: 22 SMs idle in the second
-// round) were 2% slower. Four stages were faster than five (177.8 against 178.1–182.6 µs).
+// round) were 2% slower. Four stages beat five (177.4–178.2 against 177.8–182.6 µs).
 export const grouped_gemm_bf16_n176 = defineKernel({
   name: "grouped_gemm_bf16_n176",
   target: "sm_90a",
