@@ -324,7 +324,7 @@ dual_gemm_bf16_n48_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
           uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
           uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
           uint8_t* b2_stage = smem + kSmemB2 + stage * kBBytesPerStage;
-#pragma unroll
+          #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};

@@ -268,6 +268,7 @@ gemm_bf16_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
   const int warpgroup = threadIdx.x / 128;
   const uint32_t cta_rank = 0;
 
+  int preloaded = 0;  // k-blocks of this CTA's first tile that thread 0 loads before the CTA-wide barrier
   if (threadIdx.x == 0) {
     prefetch_tensormap(&tmap_a);
     prefetch_tensormap(&tmap_b);
@@ -277,6 +278,36 @@ gemm_bf16_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
       ptx::mbarrier_init(&empty[s], kConsumerWarpgroups * kClusterSize);  // every consumer of the cluster
     }
     ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
+    // Fill the ring with the first tile's first k-blocks now, before the CTA-wide barrier below, so that
+    // these loads leave while the other warps are still starting up: the ring is empty and this thread
+    // owns the barriers it has just initialised (plan.ts: tma.preload). The producer loop picks up after them.
+    {
+      const uint32_t tx_bytes = kTxBytesPerStage;  // everything that lands in this CTA's stage, multicast slices included
+      const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
+      const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
+      const Schedule schedule = make_schedule(m, n, k, gridDim.x);
+      const CUtensorMap* map_a = &tmap_a;
+      const CUtensorMap* map_b = &tmap_b;
+      if (static_cast<int>(blockIdx.x) < schedule.units) {  // the first unit: one CTA per unit without a launched cluster
+        const Tile tile = schedule.at(blockIdx.x, cta_rank);
+        for (int kb = tile.k_begin; kb < tile.k_end && preloaded < kStages; ++kb, ++preloaded) {
+          const int stage = preloaded;
+          ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
+          uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
+          uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
+          #pragma unroll
+          for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
+            const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
+            const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
+            const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
+            void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
+            void* b_dst = b_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage]);
+          }
+        }
+      }
+    }
   }
   __syncthreads();
 
@@ -294,19 +325,21 @@ gemm_bf16_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
       // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
       // released the next stage of the ring, announces the bytes that will land on its full barrier,
       // and issues the TMA loads of A and B (in 128-byte swizzle rows).
-      int stage = 0;
-      uint32_t phase = 0;
+      // The first tile's first `preloaded` k-blocks left before the CTA-wide barrier: continue after them.
+      int stage = preloaded % kStages;
+      uint32_t phase = preloaded / kStages;
+      int skip = preloaded;
       const uint32_t tx_bytes = kTxBytesPerStage;  // everything that lands in this CTA's stage, multicast slices included
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
       for (int unit = first_unit; unit < schedule.units; unit += unit_stride) {
         const Tile tile = schedule.at(unit, cta_rank);
-        for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {
+        for (int kb = tile.k_begin + skip; kb < tile.k_end; ++kb) {
           mbarrier_wait_parity(&empty[stage], phase ^ 1);
           ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
           uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
           uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
-#pragma unroll
+          #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};
@@ -321,6 +354,7 @@ gemm_bf16_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
             phase ^= 1;
           }
         }
+        skip = 0;
       }
     }
   } else {

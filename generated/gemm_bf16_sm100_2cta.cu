@@ -361,7 +361,7 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
           }
           uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
           uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
-#pragma unroll
+          #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
             // Each CTA of the pair loads its own rows of A and its half of B; both land on the leader's barrier.

@@ -335,7 +335,7 @@ grouped_gemm_e4m3_n240_kernel(const __grid_constant__ GroupTable table) {
           ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &full[stage], tx_bytes);
           uint8_t* a_stage = smem + kSmemA + stage * kABytesPerStage;
           uint8_t* b_stage = smem + kSmemB + stage * kBBytesPerStage;
-#pragma unroll
+          #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
             const int32_t a_coords[2] = {k_coord, tile.m_block * kTileM + a_slice * kASliceRows};

@@ -28,9 +28,35 @@ describe("plan", () => {
 
   it("splits the multicast loads across the cluster", () => {
     const p = planOf({ tile: [128, 256, 64], cluster: [2, 1] });
-    expect(p.tma).toEqual({ aSliceRows: 128, bSliceRows: 128, multicastA: false, multicastB: true });
+    expect(p.tma).toEqual({ aSliceRows: 128, bSliceRows: 128, multicastA: false, multicastB: true, preload: false });
     const q = planOf({ tile: [128, 128, 64], cluster: [1, 2], stages: 6 });
-    expect(q.tma).toEqual({ aSliceRows: 64, bSliceRows: 128, multicastA: true, multicastB: false });
+    expect(q.tma).toEqual({ aSliceRows: 64, bSliceRows: 128, multicastA: true, multicastB: false, preload: false });
+  });
+
+  it("preloads the first tile's stages before the CTA barrier only for one consumer warpgroup and no launched cluster", () => {
+    expect(planOf({ tile: [64, 112, 64], stages: 9 }).tma.preload).toBe(true);
+    expect(planOf({ a: "e4m3", tile: [64, 64, 128], stages: 13 }).tma.preload).toBe(true);
+    expect(planOf({ tile: [64, 64, 64], stages: 13, splitK: 2 }).tma.preload).toBe(true); // workspace reduction: no cluster
+    expect(planOf({ tile: [128, 112, 64], stages: 6 }).tma.preload).toBe(false); // two consumer warpgroups
+    expect(planOf({ tile: [64, 128, 64], cluster: [2, 1], stages: 6 }).tma.preload).toBe(false); // peers' barriers
+    expect(planOf({ tile: [64, 128, 64], stages: 6, splitK: 2, reduction: "cluster" }).tma.preload).toBe(false);
+  });
+
+  it("emits the preload between the barrier set-up and the CTA barrier, and the producer loop resumes after it", () => {
+    const cuda = cudaOf({ tile: [64, 112, 64], stages: 9 });
+    const fence = cuda.indexOf("ptx::fence_mbarrier_init(");
+    const preload = cuda.indexOf("for (int kb = tile.k_begin; kb < tile.k_end && preloaded < kStages; ++kb, ++preloaded) {");
+    const barrier = cuda.indexOf("__syncthreads();", fence);
+    expect(fence).toBeGreaterThan(0);
+    expect(preload).toBeGreaterThan(fence);
+    expect(barrier).toBeGreaterThan(preload);
+    expect(cuda).toContain("int stage = preloaded % kStages;");
+    expect(cuda).toContain("uint32_t phase = preloaded / kStages;");
+    expect(cuda).toContain("for (int kb = tile.k_begin + skip; kb < tile.k_end; ++kb) {");
+    // Without the preload the producer starts its ring at stage 0 and walks every k-block itself.
+    const plain = cudaOf({ tile: [128, 112, 64], stages: 6 });
+    expect(plain).not.toContain("preloaded");
+    expect(plain).toContain("for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {");
   });
 
   it("picks the wgmma instruction from the dtypes and tile N", () => {

@@ -98,7 +98,21 @@ export interface Sm90KernelPlan {
     readonly alignmentSlackBytes: number;
     readonly totalBytes: number;
   };
-  readonly tma: { readonly aSliceRows: number; readonly bSliceRows: number; readonly multicastA: boolean; readonly multicastB: boolean };
+  readonly tma: {
+    readonly aSliceRows: number;
+    readonly bSliceRows: number;
+    readonly multicastA: boolean;
+    readonly multicastB: boolean;
+    /**
+     * Thread 0 loads the first tile's first `stages` k-blocks right after initialising the barriers,
+     * before the CTA-wide barrier, so that they leave while the other warps start up. Only without a
+     * launched cluster (a peer's TMA must not reach barriers the cluster barrier has not yet shown to be
+     * initialised), and only for one consumer warpgroup: on an H100 it made the four one-consumer M = 128
+     * GEMMs 0.6–1.8% faster, left the two-consumer grouped and dual n64 kernels unchanged and made
+     * dual n48 3% slower (BENCHMARKS.md, session 12).
+     */
+    readonly preload: boolean;
+  };
   /** The wgmma: N = products × tile N (a dual GEMM's stacked B1|B2). */
   readonly mma: Sm90MmaAtom;
   /** The store path (chunk width) and the shared epilogue math (alpha, bias per column, activation). */
@@ -172,7 +186,13 @@ function planSm90(spec: KernelSpec, budget: Sm90Budget, source: string): Sm90Ker
       alignmentSlackBytes: budget.alignmentSlackBytes,
       totalBytes: budget.smemBytes,
     },
-    tma: { aSliceRows: tileM / clusterN, bSliceRows: tileN / clusterM, multicastA: clusterN > 1, multicastB: clusterM > 1 },
+    tma: {
+      aSliceRows: tileM / clusterN,
+      bSliceRows: tileN / clusterM,
+      multicastA: clusterN > 1,
+      multicastB: clusterM > 1,
+      preload: launchCtas === 1 && budget.consumerWarpgroups === 1,
+    },
     mma: sm90MmaAtom(spec.op.a as Sm90OperandDType, spec.op.b as Sm90OperandDType, budget.products * tileN),
     epilogue: {
       kind: spec.epilogue.kind,

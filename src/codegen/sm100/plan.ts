@@ -101,6 +101,8 @@ export interface Sm100KernelPlan {
     readonly multicastB: boolean;
     /** Bytes each stage's full barrier expects: this CTA's, or both CTAs' on the pair's leader. */
     readonly txBytesPerStage: number;
+    /** Loads issued before the CTA-wide barrier (the sm_90a plan's `preload`): not on sm_100a. */
+    readonly preload: false;
   };
   readonly tmem: {
     readonly allocColumns: number;
@@ -234,6 +236,7 @@ export function planSm100(spec: KernelSpec, budget: Sm100Budget, source: string,
       multicastA: !ctaPair && clusterN > 1,
       multicastB: !ctaPair && clusterM > 1,
       txBytesPerStage: ctaPair ? 2 * ownBytes : ownBytes,
+      preload: false,
     },
     tmem: {
       allocColumns: budget.tmemAllocColumns,
