@@ -364,10 +364,10 @@ gemm_bf16_sm100_2cta_kernel(const __grid_constant__ CUtensorMap tmap_a, const __
           #pragma unroll
           for (int atom = 0; atom < kSwizzleAtomsPerStage; ++atom) {
             const int32_t k_coord = (kb * kTileK + atom * kKPerSwizzleAtom) / kPacking;
-            // Each CTA of the pair loads its own rows of A and its half of B; both land on the leader's barrier.
-            cp_async_bulk_tensor_2d_cta_group_2(a_stage + atom * kTileM * kSwizzleRowBytes, map_a, k_coord, tile.m_block * kTileM, &full[stage]);
+            // Each CTA of the pair loads its half of B and its own rows of A; both land on the leader's barrier.
             cp_async_bulk_tensor_2d_cta_group_2(b_stage + atom * kBRowsPerCta * kSwizzleRowBytes, map_b, k_coord,
                                                 tile.n_block * kTileN + static_cast<int>(cta_rank) * kBRowsPerCta, &full[stage]);
+            cp_async_bulk_tensor_2d_cta_group_2(a_stage + atom * kTileM * kSwizzleRowBytes, map_a, k_coord, tile.m_block * kTileM, &full[stage]);
           }
           if (++stage == kStages) {
             stage = 0;

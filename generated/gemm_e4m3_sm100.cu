@@ -348,8 +348,11 @@ gemm_e4m3_sm100_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_
             const int32_t b_coords[2] = {k_coord, tile.n_block * kTileN + b_slice * kBSliceRows};
             void* a_dst = a_stage + atom * kTileM * kSwizzleRowBytes + a_slice * kASliceRows * kSwizzleRowBytes;
             void* b_dst = b_stage + atom * kBAtomRows * kSwizzleRowBytes + b_slice * kBSliceRows * kSwizzleRowBytes;
-            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
+            // B before A: B is the operand that streams from memory when M is small, while the A tiles are shared
+            // by every CTA running at once and come from L2. A stage is full when its slower load lands, so that
+            // load goes first (1% on the H100's M = 128 GEMMs: BENCHMARKS.md, session 13).
             ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, b_dst, map_b, b_coords, &full[stage], b_mask);
+            ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, a_dst, map_a, a_coords, &full[stage]);
           }
           if (++stage == kStages) {
             stage = 0;

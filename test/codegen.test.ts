@@ -59,6 +59,20 @@ describe("plan", () => {
     expect(plain).toContain("for (int kb = tile.k_begin; kb < tile.k_end; ++kb) {");
   });
 
+  it("issues B's TMA load (and B2's) before A's at every load site", () => {
+    // The stage is full when its slower load lands; with small M that is B, streamed from memory.
+    const order = (cuda: string, loads: string[]) => {
+      const sites = cuda.split("\n").filter((l) => l.includes("ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global,"));
+      return sites.map((l) => loads.find((d) => l.includes(` ${d},`)) ?? "?");
+    };
+    const preloaded = cudaOf({ tile: [64, 64, 64], stages: 13 });
+    expect(order(preloaded, ["a_dst", "b_dst"])).toEqual(["b_dst", "a_dst", "b_dst", "a_dst"]); // preload, producer loop
+    const multicast = cudaOf({ tile: [64, 128, 64], cluster: [2, 2], stages: 6 });
+    expect(order(multicast, ["a_dst", "b_dst"])).toEqual(["b_dst", "a_dst"]);
+    const dual = cudaOf({ dual: true, tile: [128, 64, 64], stages: 4 });
+    expect(order(dual, ["a_dst", "b2_dst", "b_dst"])).toEqual(["b_dst", "b2_dst", "a_dst"]);
+  });
+
   it("picks the wgmma instruction from the dtypes and tile N", () => {
     expect(planOf({ a: "bf16", tile: [128, 256, 64] }).mma.instruction).toBe("wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16");
     expect(planOf({ a: "fp16", tile: [64, 128, 64] }).mma.instruction).toBe("wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16");
