@@ -320,6 +320,14 @@ gemm_bf16_epilogue_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
   const int warpgroup = threadIdx.x / 128;
   const uint32_t cta_rank = ptx::get_sreg_cluster_ctarank();
 
+  // The tile walk, built before the barrier set-up so that a preloading thread 0 uses the same one.
+  const Schedule schedule = make_schedule(m, n, k, gridDim.x);
+  // Only the TMA-issuing thread reads these.
+  const CUtensorMap* map_a = &tmap_a;
+  const CUtensorMap* map_b = &tmap_b;
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
+
   if (threadIdx.x == 0) {
     prefetch_tensormap(&tmap_a);
     prefetch_tensormap(&tmap_b);
@@ -334,16 +342,10 @@ gemm_bf16_epilogue_kernel(const __grid_constant__ CUtensorMap tmap_a, const __gr
   ptx::barrier_cluster_arrive();
   ptx::barrier_cluster_wait();
 
-  const Schedule schedule = make_schedule(m, n, k, gridDim.x);
-  const int first_unit = blockIdx.x / kClusterCtas;
-  const int unit_stride = gridDim.x / kClusterCtas;
-
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
     setmaxnreg_dec<kProducerRegisters>();
     if (threadIdx.x == 0) {
-      const CUtensorMap* map_a = &tmap_a;
-      const CUtensorMap* map_b = &tmap_b;
       // ---- TMA producer loop (shared by every target) ----
       // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
       // released the next stage of the ring, announces the bytes that will land on its full barrier,

@@ -268,6 +268,14 @@ gemm_e4m3_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
   const int warpgroup = threadIdx.x / 128;
   const uint32_t cta_rank = 0;
 
+  // The tile walk, built before the barrier set-up so that a preloading thread 0 uses the same one.
+  const Schedule schedule = make_schedule(m, n, k, gridDim.x);
+  // Only the TMA-issuing thread reads these.
+  const CUtensorMap* map_a = &tmap_a;
+  const CUtensorMap* map_b = &tmap_b;
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
+
   int preloaded = 0;  // k-blocks of this CTA's first tile that thread 0 loads before the CTA-wide barrier
   if (threadIdx.x == 0) {
     prefetch_tensormap(&tmap_a);
@@ -285,9 +293,6 @@ gemm_e4m3_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
       const uint32_t tx_bytes = kTxBytesPerStage;  // everything that lands in this CTA's stage, multicast slices included
       const int a_slice = static_cast<int>(cta_rank) / kClusterM;  // position along N in the cluster
       const int b_slice = static_cast<int>(cta_rank) % kClusterM;  // position along M in the cluster
-      const Schedule schedule = make_schedule(m, n, k, gridDim.x);
-      const CUtensorMap* map_a = &tmap_a;
-      const CUtensorMap* map_b = &tmap_b;
       if (static_cast<int>(blockIdx.x) < schedule.units) {  // the first unit: one CTA per unit without a launched cluster
         const Tile tile = schedule.at(blockIdx.x, cta_rank);
         for (int kb = tile.k_begin; kb < tile.k_end && preloaded < kStages; ++kb, ++preloaded) {
@@ -314,16 +319,10 @@ gemm_e4m3_m64_kernel(const __grid_constant__ CUtensorMap tmap_a, const __grid_co
   }
   __syncthreads();
 
-  const Schedule schedule = make_schedule(m, n, k, gridDim.x);
-  const int first_unit = blockIdx.x / kClusterCtas;
-  const int unit_stride = gridDim.x / kClusterCtas;
-
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
     setmaxnreg_dec<kProducerRegisters>();
     if (threadIdx.x == 0) {
-      const CUtensorMap* map_a = &tmap_a;
-      const CUtensorMap* map_b = &tmap_b;
       // ---- TMA producer loop (shared by every target) ----
       // One thread walks this CTA's tiles and, for each k-block, waits until the consumers have
       // released the next stage of the ring, announces the bytes that will land on its full barrier,

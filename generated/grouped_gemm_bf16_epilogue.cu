@@ -322,6 +322,12 @@ grouped_gemm_bf16_epilogue_kernel(const __grid_constant__ GroupTable table, floa
   const int warpgroup = threadIdx.x / 128;
   const uint32_t cta_rank = 0;
 
+  // The tile walk, built before the barrier set-up so that a preloading thread 0 uses the same one.
+  // Each walking thread gets its own copy of the schedule (and of its group cursor).
+  const Schedule group_schedule(table);
+  const int first_unit = blockIdx.x / kClusterCtas;
+  const int unit_stride = gridDim.x / kClusterCtas;
+
   if (threadIdx.x == 0) {
     for (int g = 0; g < table.groups; ++g) {
       prefetch_tensormap(&table.a[g]);
@@ -335,11 +341,6 @@ grouped_gemm_bf16_epilogue_kernel(const __grid_constant__ GroupTable table, floa
     ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
   }
   __syncthreads();
-
-  // Each walking thread gets its own copy of the schedule (and of its group cursor).
-  const Schedule group_schedule(table);
-  const int first_unit = blockIdx.x / kClusterCtas;
-  const int unit_stride = gridDim.x / kClusterCtas;
 
   if (warpgroup == 0) {
     // Producer warpgroup: one thread issues every TMA load; the others only hold the registers.
